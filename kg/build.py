@@ -1,0 +1,81 @@
+"""``kg build``: sources to graph files, store and HTML view."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import rdf, store
+from kg.annotate import DEFAULT_MODEL, load_pipeline
+from kg.extract import extract_document
+from kg.extract.dates import document_date
+from kg.extract.noise import blank_furniture
+from kg.gazetteer import load_gazetteer
+from kg.ingest import Skipped, read_documents
+from kg.model import DocResult, Document
+from kg.resolve import resolve
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 32
+
+
+@dataclass(slots=True)
+class Summary:
+    """What a build read and wrote."""
+
+    documents: int = 0
+    entities: Counter[str] = field(default_factory=Counter)
+    facts: Counter[str] = field(default_factory=Counter)
+    flagged: Counter[str] = field(default_factory=Counter)
+    quads: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def extract_all(documents: Sequence[Document], *, model: str = DEFAULT_MODEL
+                ) -> list[DocResult]:
+    """Run the pipeline and the extraction rules over documents (streamed in batches)."""
+    nlp = load_pipeline(model)
+    gaz = load_gazetteer()
+    texts = (blank_furniture(d.body) for d in documents)
+    return [extract_document(document, doc, nlp, gaz)
+            for document, doc in zip(documents, nlp.pipe(texts, batch_size=BATCH_SIZE))]
+
+
+def build(paths: Iterable[Path], *, out: Path, model: str = DEFAULT_MODEL,
+          html: bool = True) -> Summary:
+    """Build the graph of the documents under ``paths`` into ``out``."""
+    summary = Summary()
+    documents: list[Document] = []
+    for item in read_documents(paths):
+        if isinstance(item, Skipped):
+            log.warning("%s: skipped: %s", item.path, item.reason)
+            summary.skipped.append(item)
+        else:
+            documents.append(item)
+    summary.documents = len(documents)
+    results, catalogue = resolve(extract_all(documents, model=model), load_gazetteer())
+    dates = {}
+    for d in documents:
+        when = document_date(d.text, d.date)
+        if when:
+            dates[d.id] = (when.value, when.precision)
+    dataset = rdf.to_dataset(results, catalogue, dates)
+    out.mkdir(parents=True, exist_ok=True)
+    rdf.write_turtle(dataset, out / "graph.ttl")
+    rdf.write_trig(dataset, out / "graph.trig")
+    summary.quads = store.replace_store(out / "store", rdf.nquads(dataset))
+    summary.outputs = {"turtle": out / "graph.ttl", "trig": out / "graph.trig",
+                       "store": out / "store"}
+    if html:
+        from kg.view import write_html
+
+        summary.outputs["html"] = write_html(dataset, out / "graph.html")
+    summary.entities = Counter(e.type.value for e in catalogue.entities.values())
+    for result in results:
+        for fact in result.facts:
+            (summary.facts if fact.modality.direct else summary.flagged)[fact.predicate] += 1
+    return summary

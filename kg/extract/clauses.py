@@ -1,0 +1,185 @@
+"""Clause-level helpers shared by the rules: windows, subjects, objects, modality."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from spacy.tokens import Span, Token
+
+from kg.extract.mentions import TokenMention
+from kg.model import EntityType, Modality
+
+SPEECH = frozenset(
+    "déclarer annoncer préciser indiquer affirmer ajouter expliquer souligner assurer dire "
+    "estimer confirmer rapporter écrire répéter insister prévenir marteler féliciter réagir "
+    "savoir".split()
+)
+CLAIM = frozenset("affirmer prétendre assurer alléguer soutenir estimer".split())
+DENIAL = frozenset("nier démentir réfuter contester".split())
+NEGATORS = frozenset("pas jamais plus guère point aucun aucune nullement".split())
+_BOUNDARY_WORDS = frozenset({"tandis", "alors", "mais", "car", "puis", "cependant", "pourtant"})
+_QUOTES = frozenset("«»\"“”")
+ROLE_NOUNS = frozenset(
+    "président présidente ministre chef secrétaire ambassadeur ambassadrice représentant "
+    "représentante porte-parole négociateur négociatrice émissaire envoyé envoyée délégation "
+    "délégué déléguée diplomate diplomatie chancelier chancelière premier homologue homologues "
+    "dirigeant dirigeante gouvernement roi reine émir prince vice-président médiateur "
+    "médiatrice conseiller conseillère commissaire directeur directrice haut".split()
+)
+
+
+def quote_mask(sent: Span) -> set[int]:
+    """Indices of tokens inside quotation marks: quoted text is not the clause's own claim."""
+    inside, mask = False, set()
+    for token in sent:
+        if token.text in _QUOTES:
+            if token.text in "«“":
+                inside = True
+            elif token.text in "»”":
+                inside = False
+            else:
+                inside = not inside
+            continue
+        if inside:
+            mask.add(token.i)
+    return mask
+
+
+def clause_window(trigger: Token, masked: set[int]) -> tuple[int, int]:
+    """Token range of the clause around ``trigger``: between contrastive connectives, semicolons,
+    closing quotes and a trailing reporting clause (", a déclaré X")."""
+    sent = trigger.sent
+    start, end = sent.start, sent.end
+    for token in sent:
+        boundary = token.lower_ in _BOUNDARY_WORDS or token.text in (";", ":") or (
+            token.text in "»”" and token.i + 1 < sent.end and token.nbor().text == ","
+        )
+        if token.text == "," and token.i + 2 < sent.end:
+            following = token.doc[token.i + 1 : token.i + 4]
+            boundary = boundary or any(t.lemma_ in SPEECH and t.pos_ == "VERB" for t in following)
+        if not boundary or token.i in masked:
+            continue
+        if token.i < trigger.i:
+            start = token.i + 1
+        elif token.i > trigger.i:
+            end = token.i
+            break
+    return start, end
+
+
+def has_case(mention: TokenMention, doc_tokens: Sequence[Token], words: Iterable[str]) -> bool:
+    """Whether the mention is introduced by one of the prepositions ``words``."""
+    wanted = set(words)
+    before = doc_tokens[mention.start - 1].lower_ if mention.start > 0 else ""
+    if mention.start > 1 and doc_tokens[mention.start - 1].pos_ == "DET":
+        before = doc_tokens[mention.start - 2].lower_
+    return before.replace("’", "'") in wanted
+
+
+def governing_verbs(trigger: Token) -> list[Token]:
+    """The trigger, then the verbs it depends on up to the root of its sentence."""
+    chain, token = [trigger], trigger
+    while token.head.i != token.i and len(chain) < 6:
+        token = token.head
+        if token.pos_ in ("VERB", "AUX") or token.lemma_ in DENIAL:
+            chain.append(token)
+    return chain
+
+
+def _morph(token: Token, feature: str) -> set[str]:
+    values = set(token.morph.get(feature))
+    for aux in token.children:
+        if aux.dep_.startswith("aux") or aux.dep_ == "cop":
+            values |= set(aux.morph.get(feature))
+    return values
+
+
+def _negated(token: Token) -> bool:
+    return any(c.lower_ in ("ne", "n'", "n’") for c in token.children) and any(
+        c.lower_ in NEGATORS for c in token.subtree if abs(c.i - token.i) <= 4
+    )
+
+
+def modality(trigger: Token) -> Modality:
+    """How the clause of ``trigger`` states its fact.
+
+    Denied ("nie avoir attaqué"), negated ("n'ont pas demandé"), hypothetical ("l'aurait bloqué",
+    "pourrait"), planned ("se rendra", "devrait être voté", "sont prévus", "vont soutenir"),
+    reported by a claim verb ("affirme que"), else asserted.
+    """
+    chain = governing_verbs(trigger)
+    anchor = trigger if trigger.pos_ in ("VERB", "AUX") else (chain[1] if len(chain) > 1 else trigger)
+    if any(t.lemma_ in DENIAL for t in chain[1:]):
+        return Modality.DENIED
+    if _negated(anchor) or _negated(trigger):
+        return Modality.NEGATED
+    helpers = {c.lemma_ for c in anchor.children if c.dep_.startswith("aux") or c.pos_ == "AUX"}
+    helpers |= {anchor.head.lemma_} if anchor.dep_ == "xcomp" else set()
+    if "Cnd" in _morph(anchor, "Mood") and "devoir" not in helpers | {anchor.lemma_}:
+        return Modality.HYPOTHETICAL
+    if "pouvoir" in helpers and "Cnd" in _morph(anchor.head, "Mood") | _morph(anchor, "Mood"):
+        return Modality.HYPOTHETICAL
+    for verb in chain[:3]:
+        if "Fut" in _morph(verb, "Tense") or verb.lemma_ in ("prévoir", "devoir", "envisager"):
+            return Modality.PLANNED
+        if any(c.lemma_ in ("aller", "devoir") and c.i < verb.i for c in verb.children):
+            return Modality.PLANNED
+        if verb.lemma_ in ("aller", "devoir") and verb.i != trigger.i:
+            return Modality.PLANNED
+    if any(t.lemma_ in CLAIM and t.i != trigger.i for t in chain[1:3]):
+        return Modality.REPORTED
+    return Modality.ASSERTED
+
+
+def reporter(trigger: Token, mentions: Sequence[TokenMention]) -> str | None:
+    """The person, state or body a reporting clause credits ("…, a déclaré X")."""
+    sent = trigger.sent
+    for token in sent:
+        if token.lemma_ in SPEECH and token.pos_ == "VERB" and token.i != trigger.i:
+            for child in token.children:
+                if child.dep_ in ("nsubj", "nsubj:pass"):
+                    found = entities_at(child, mentions)
+                    if found:
+                        return found[0].key
+    return None
+
+
+def entities_at(token: Token, mentions: Sequence[TokenMention], depth: int = 0
+                ) -> list[TokenMention]:
+    """Entities a phrase headed by ``token`` designates: itself, its apposed person, the state
+    of a role noun ("le négociateur russe", "la délégation ukrainienne"), and its conjuncts."""
+    if depth > 8:
+        return []
+    here = [m for m in mentions if m.start <= token.i < m.end]
+    out: list[TokenMention] = []
+    if here:
+        out.append(here[0])
+    elif token.lemma_ in ROLE_NOUNS or token.lemma_ in ("m.", "mme"):
+        people = [p for c in token.children if c.dep_ in ("appos", "flat:name", "nmod")
+                  for p in entities_at(c, mentions, depth + 1) if p.type is EntityType.PERSON]
+        if people:
+            out += people[:1]
+        else:
+            out += [m for c in token.children if c.dep_ in ("amod", "nmod")
+                    for m in mentions if m.start <= c.i < m.end and m.type is EntityType.STATE][:1]
+    for child in token.children:
+        if child.dep_ in ("conj", "appos") and not (here and child.dep_ == "appos" and
+                                                     here[0].type is EntityType.PERSON):
+            out += entities_at(child, mentions, depth + 1)
+    return list(dict.fromkeys(out))
+
+
+def subjects(trigger: Token, mentions: Sequence[TokenMention]) -> list[TokenMention]:
+    """Entities in the subject of ``trigger``, climbing through conjoined and infinitive verbs."""
+    token = trigger
+    for _ in range(4):
+        for child in token.children:
+            if child.dep_ in ("obl:agent", "nsubj"):
+                found = entities_at(child, mentions)
+                if found:
+                    return found
+        if token.dep_ in ("conj", "xcomp", "advcl", "acl") and token.head.i != token.i:
+            token = token.head
+        else:
+            break
+    return []

@@ -1,0 +1,118 @@
+"""Dates: the document's own date and the dates of facts, with their precision.
+
+A date the text does not support is left out, never guessed: a weekday needs a document date
+to the day, a day and month without a year keep no year (``--03-02``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import dateparser
+
+from kg.model import Modality
+
+MONTHS = ("janvier février mars avril mai juin juillet août septembre octobre novembre "
+          "décembre").split()
+WEEKDAYS = "lundi mardi mercredi jeudi vendredi samedi dimanche".split()
+_EN_MONTHS = ("january february march april may june july august september october november "
+              "december").split()
+_MONTH = "|".join(MONTHS + ["fevrier", "aout", "decembre"])
+DATE_RE = re.compile(
+    rf"\b(?:(?P<weekday>{'|'.join(WEEKDAYS)})\s*)?"
+    rf"(?:(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{_MONTH})(?:\s+(?P<year>\d{{4}}))?)?"
+    r"|\b(?P<en>(?:" + "|".join(m.capitalize() for m in _EN_MONTHS) + r")\s+\d{1,2},\s+\d{4})"
+    r"|\b(?P<rel>aujourd['’]hui|demain|hier)\b",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(
+    rf"^[A-ZÉÈ][A-ZÉÈ' -]+,\s+(?:\w+\s+)?(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{_MONTH})\s+"
+    r"(?P<year>\d{4})\s*\(",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def find_dates(text: str) -> list[re.Match[str]]:
+    """Date expressions in ``text``: weekdays, day and month, English dates, hier/demain."""
+    return [m for m in DATE_RE.finditer(text) if m.group(0).strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A date and its precision: ``day``, ``month`` or ``year``."""
+
+    value: str
+    precision: str
+
+    @property
+    def day(self) -> date | None:
+        """The calendar day, when known to the day with its year."""
+        if self.precision == "day" and not self.value.startswith("--"):
+            return date.fromisoformat(self.value)
+        return None
+
+
+def parse_iso(value: str | None) -> When | None:
+    """Read a metadata date: ``2022``, ``2022-03`` or ``2022-03-02``."""
+    if not value:
+        return None
+    precision = {4: "year", 7: "month", 10: "day"}.get(len(value))
+    return When(value, precision) if precision else None
+
+
+def _month(name: str) -> int:
+    name = name.lower().replace("fevrier", "février").replace("aout", "août")
+    return MONTHS.index(name.replace("decembre", "décembre")) + 1
+
+
+def document_date(text: str, metadata: str | None) -> When | None:
+    """The date of a document: its metadata, else a dateline, else its latest full explicit date."""
+    if when := parse_iso(metadata):
+        return when
+    if match := _DATELINE.search(text[:400]):
+        return When(date(int(match["year"]), _month(match["month"]), int(match["day"])).isoformat(),
+                    "day")
+    found = []
+    for match in find_dates(text):
+        if match["year"] and match["day"]:
+            found.append(date(int(match["year"]), _month(match["month"]), int(match["day"])))
+        elif match["en"]:
+            parsed = dateparser.parse(match["en"], languages=["en"])
+            if parsed:
+                found.append(parsed.date())
+    return When(max(found).isoformat(), "day") if found else None
+
+
+def _weekday(name: str, anchor: date, mode: Modality, future: bool) -> date:
+    target = WEEKDAYS.index(name.lower())
+    ahead = (target - anchor.weekday()) % 7
+    if future or mode is Modality.PLANNED:
+        return anchor + timedelta(days=ahead)
+    return anchor - timedelta(days=(anchor.weekday() - target) % 7)
+
+
+def resolve(match: re.Match[str], anchor: When | None, mode: Modality, future: bool = False
+            ) -> When | None:
+    """The date an expression found by ``DATE_RE`` designates, relative to the document date."""
+    day = anchor.day if anchor else None
+    if match["en"]:
+        parsed = dateparser.parse(match["en"], languages=["en"])
+        return When(parsed.date().isoformat(), "day") if parsed else None
+    if match["day"]:
+        month, number = _month(match["month"]), int(match["day"])
+        year = int(match["year"]) if match["year"] else (int(anchor.value[:4]) if anchor and
+                                                         not anchor.value.startswith("--") else None)
+        if year is None:
+            return When(f"--{month:02d}-{number:02d}", "day")
+        try:
+            return When(date(year, month, number).isoformat(), "day")
+        except ValueError:
+            return None
+    if day is None:
+        return None
+    if match["weekday"]:
+        return When(_weekday(match["weekday"], day, mode, future).isoformat(), "day")
+    shift = {"demain": 1, "hier": -1}.get(match["rel"].lower(), 0)
+    return When((day + timedelta(days=shift)).isoformat(), "day")

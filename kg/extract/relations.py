@@ -1,0 +1,244 @@
+"""Applying the rules of ``rules.py`` to a parsed sentence: raw facts over token mentions."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from kg.extract import rules as R
+from kg.extract.clauses import clause_window, entities_at, has_case, quote_mask, subjects
+from kg.extract.mentions import TokenMention
+from kg.extract.resolutions import ResolutionMention
+from kg.model import EntityType as T
+
+
+@dataclass(frozen=True, slots=True)
+class RawFact:
+    """A fact over mention keys, before modality, dates and evidence are attached."""
+
+    subject: str
+    predicate: str
+    object: str
+    trigger: Token
+    rule: str
+    noun_trigger: bool = False
+    place: str | None = None
+    round: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Context:
+    """What the rules see of one sentence."""
+
+    sent: Span
+    mentions: list[TokenMention]
+    resolutions: list[TokenMention]
+    masked: set[int]
+
+
+def in_window(ctx: Context, start: int, end: int, types: frozenset[T] | None = None
+              ) -> list[TokenMention]:
+    """Mentions between token ``start`` and ``end``, outside quotes, of the given types."""
+    return [m for m in ctx.mentions + ctx.resolutions if start <= m.start < end and
+            m.start not in ctx.masked and (types is None or m.type in types)]
+
+
+def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMention]:
+    pool = ctx.mentions + ctx.resolutions
+    doc = trigger.doc
+    found: list[TokenMention] = []
+    for child in trigger.children:
+        if child.dep_ in ("obj", "iobj", "obl:arg", "obl:mod", "obl", "nmod", "nsubj:pass"):
+            here = entities_at(child, pool)
+            if not here and rule.noun_object:
+                here = [m for c in child.children if c.dep_ in ("amod", "nmod") and
+                        not has_case(_mention_at(c, pool) or _dummy(c), doc, ("contre", "en", "à"))
+                        for m in entities_at(c, pool)]
+            found += here
+        if child.dep_ == "obj" and child.pos_ == "PRON" and ctx.resolutions:
+            found.append(ctx.resolutions[-1])
+    if rule.cases:
+        found = [m for m in found if has_case(m, doc, rule.cases)]
+    found = [m for m in found if m.type in rule.object_types and m.start not in ctx.masked]
+    if not found:
+        start, end = clause_window(trigger, ctx.masked)
+        right = [m for m in in_window(ctx, trigger.i + 1, end, rule.object_types)
+                 if not rule.cases or has_case(m, doc, rule.cases)]
+        if rule.cases:
+            right = [m for m in right if not has_case(m, doc, {"de", "du", "des", "d'"}) or
+                     rule.cases & {"de"}]
+        else:
+            right = [m for m in right if not has_case(m, doc, R.PLACE_CASES | {"de", "d'", "du"})]
+        found = right[:1]
+    return found
+
+
+def _mention_at(token: Token, pool: Sequence[TokenMention]) -> TokenMention | None:
+    return next((m for m in pool if m.start <= token.i < m.end), None)
+
+
+def _dummy(token: Token) -> TokenMention:
+    return TokenMention("", T.PLACE, token.i, token.i + 1, "")
+
+
+def _is_trigger(token: Token, rule: R.VerbRule) -> bool:
+    if token.lemma_ not in rule.lemmas and token.lower_ not in rule.lemmas:
+        return False
+    if rule.reflexive and not any(c.lower_ in ("se", "s'", "s’") for c in token.children):
+        return False
+    return token.pos_ in ("VERB", "NOUN") and not (token.pos_ == "VERB" and token.dep_ == "amod")
+
+
+def verb_facts(ctx: Context) -> Iterator[RawFact]:
+    """Facts of the simple verb and noun rules (visits, meetings, condemnations, …)."""
+    for token in ctx.sent:
+        if token.i in ctx.masked:
+            continue
+        for rule in R.VERB_RULES:
+            if not _is_trigger(token, rule):
+                continue
+            subs = [m for m in subjects(token, ctx.mentions) if m.type in rule.subject_types]
+            if not subs and token.pos_ == "NOUN":
+                subs = [m for c in token.children if c.dep_ in ("nmod",)
+                        for m in entities_at(c, ctx.mentions)
+                        if m.type in rule.subject_types and has_case(m, token.doc, {"de", "du"})]
+            for sub, obj in itertools.product(subs, _objects(token, rule, ctx)):
+                if sub.key != obj.key:
+                    yield RawFact(sub.key, rule.predicate, obj.key, token, rule.name,
+                                  noun_trigger=token.pos_ == "NOUN")
+
+
+def _round(window: Span) -> int | None:
+    for token in window:
+        if token.lower_ in R.ORDINALS and any(
+                t.lemma_ in R.ROUND_NOUNS | R.NEGOTIATION_NOUNS for t in window):
+            return R.ORDINALS[token.lower_]
+    return None
+
+
+def negotiation_facts(ctx: Context) -> Iterator[RawFact]:
+    """negotiatedWith between the parties of talks: "pourparlers russo-ukrainiens", "entre X et Y",
+    "discuter avec X", "négociations avec les Russes"; hosts and venues are not parties."""
+    doc = ctx.sent.doc
+    for token in ctx.sent:
+        noun = token.lemma_ in R.NEGOTIATION_NOUNS or token.lower_ in R.NEGOTIATION_NOUNS
+        verb = token.lemma_ in R.NEGOTIATION_VERBS and token.pos_ == "VERB"
+        if token.i in ctx.masked or not (noun or verb):
+            continue
+        start, end = clause_window(token, ctx.masked)
+        near = in_window(ctx, token.i + 1, min(token.i + 4, end), frozenset({T.STATE}))
+        parties = [m for m in near if m.end - m.start > 1 or "-" in m.label]
+        parties = [m for m in near if any(n.start == m.start for n in parties)]
+        window = in_window(ctx, start, end, R.AGENTS)
+        parties += [m for m in window if has_case(m, doc, {"entre"})]
+        parties += [c for m in list(parties) for c in window  # "entre Kiev et Moscou"
+                    if 0 < c.start - m.end <= 2 and doc[m.end].lower_ == "et"]
+        others = [m for m in window if m.start > token.i and has_case(m, doc, {"avec"})]
+        if not others:
+            others = [m for c in doc[token.i:end] if c.lemma_ == "homologue"
+                      for m in entities_at(c, ctx.mentions)]
+        if others:
+            first = subjects(token if verb else token.head, ctx.mentions)
+            parties += [m for m in first if m.type in R.AGENTS] + others[:1]
+        keys = sorted({m.key for m in parties if m.type in R.AGENTS})
+        venue = [m for m in window if m.key not in keys and m.type in (T.STATE, T.PLACE) and
+                 has_case(m, doc, {"en", "au", "à", "dans"})]
+        round_ = _round(doc[max(start, token.i - 3):token.i + 1])
+        for a, b in itertools.combinations(keys, 2):
+            yield RawFact(a, "negotiatedWith", b, token, "negotiation.parties",
+                          noun_trigger=noun, place=venue[0].key if venue else None, round=round_)
+
+
+_TALLY = re.compile(
+    r"(?P<n>\d[\d\s]*|\w+)\s+(?:(?:voix|votes)\s+)?(?P<kind>pour|contre|abstentions?|"
+    r"votes positifs|voix pour|en faveur)\b", re.IGNORECASE)
+
+
+def number(text: str) -> int | None:
+    """An integer written in digits or French words ("cinq")."""
+    text = text.replace(" ", "").replace("\u202f", "").lower()
+    return int(text) if text.isdigit() else R.NUMBER_WORDS.get(text)
+
+
+def _position(token: Token) -> str | None:
+    if token.lemma_ in ("abstenir", "abstenu", "abstention") or token.lower_.startswith("absten"):
+        return "abstainedOn"
+    if token.lemma_ == "opposer" and any(c.lower_ in ("s'", "s’", "se") for c in token.children):
+        return "votedAgainst"
+    if token.lemma_ == "voter":
+        after = {t.lower_ for t in token.doc[token.i + 1 : token.i + 4]}
+        if after & R.VOTE_AGAINST:
+            return "votedAgainst"
+        if after & R.VOTE_FOR:
+            return "votedFor"
+    return None
+
+
+def vote_facts(ctx: Context) -> Iterator[RawFact]:
+    """Votes of named states, with the count the clause gives for that position."""
+    doc = ctx.sent.doc
+    triggers = [t for t in ctx.sent if t.i not in ctx.masked and _position(t)]
+    for index, token in enumerate(triggers):
+        start, end = clause_window(token, ctx.masked)
+        stop = min(triggers[index + 1].i if index + 1 < len(triggers) else end, end)
+        states = [m for m in in_window(ctx, start, token.i, frozenset({T.STATE}))
+                  if not has_case(m, doc, {"contre", "de", "à", "en", "au", "avec", "sur"})]
+        partitive = [t.i for t in doc[token.i:stop] if t.lower_ == "dont"]
+        if partitive:
+            states += in_window(ctx, partitive[0], stop, frozenset({T.STATE}))
+        counts = {}
+        for t in doc[start:token.i]:
+            if t.pos_ == "NUM" or (t.lower_ in R.NUMBER_WORDS and t.pos_ in ("NUM", "DET")):
+                value = number(t.text)
+                if value and not any(d.lower_ in ("le", "du") for d in t.children):
+                    counts[_position(token)] = value
+        resolution = _resolution_for(token, ctx)
+        if resolution is None:
+            continue
+        for state in dict.fromkeys(states):
+            yield RawFact(state.key, str(_position(token)), resolution.key, token, "vote.position",
+                          counts=counts)
+        if not states and counts:
+            yield RawFact("", "tally", resolution.key, token, "vote.tally", counts=counts)
+
+
+def _resolution_for(token: Token, ctx: Context) -> TokenMention | None:
+    same = [r for r in ctx.resolutions if ctx.sent.start <= r.start < ctx.sent.end]
+    if same:
+        return min(same, key=lambda r: abs(r.start - token.i))
+    earlier = [r for r in ctx.resolutions if r.start < token.i]
+    return earlier[-1] if earlier else None
+
+
+def tally_facts(ctx: Context) -> Iterator[RawFact]:
+    """Tallies written as numbers: "141 voix pour, 5 contre et 35 abstentions"."""
+    counts: dict[str, int] = {}
+    text = ctx.sent.text
+    for match in _TALLY.finditer(text):
+        value = number(match["n"])
+        if value is None or value < 1 or re.search(r"\d{4}", match["n"]):
+            continue
+        kind = match["kind"].lower()
+        position = ("abstainedOn" if kind.startswith("absten") else
+                    "votedAgainst" if kind == "contre" else "votedFor")
+        counts.setdefault(position, value)
+    if counts and (resolution := _resolution_for(ctx.sent[0], ctx)):
+        yield RawFact("", "tally", resolution.key, ctx.sent.root, "vote.tally", counts=counts)
+
+
+def resolution_mentions(found: Sequence[ResolutionMention], keys: Sequence[str]
+                        ) -> list[TokenMention]:
+    """Resolution mentions as ``TokenMention``s so the rules can use them as arguments."""
+    return [TokenMention(key, T.RESOLUTION, r.start, r.end, r.text) for r, key in zip(found, keys)]
+
+
+def sentence_context(sent: Span, mentions: list[TokenMention], resolutions: list[TokenMention]
+                     ) -> Context:
+    """The view of one sentence the rules work on."""
+    return Context(sent, [m for m in mentions if sent.start <= m.start < sent.end],
+                   [r for r in resolutions if r.start < sent.end], quote_mask(sent))

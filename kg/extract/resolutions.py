@@ -1,0 +1,137 @@
+"""Resolution mentions: "une résolution de l'Assemblée générale du 2 mars", "le projet de texte"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.clauses import entities_at, quote_mask
+from kg.extract.dates import When, find_dates, resolve
+from kg.extract.mentions import TokenMention
+from kg.model import EntityType, Modality
+
+_HEADS = frozenset({"résolution", "texte"})
+_DEFINITE = frozenset("le la l' l’ ce cette cet son sa leur".split())
+_ADOPT = frozenset("adopter voter approuver entériner".split())
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionMention:
+    """One mention of a resolution; ``index`` numbers the distinct resolutions of a document."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    body: str | None
+    when: When | None
+    draft: bool
+    quote: str | None
+
+
+def _phrase(head: Token) -> tuple[int, int]:
+    """Tokens of the resolution's name: head and its "de …" complements, no relative clause."""
+    keep = [head] + [t for c in head.children if c.dep_ in ("nmod", "amod") for t in c.subtree]
+    start = min(t.i for t in keep if t.pos_ != "DET")
+    end = max(t.i for t in keep) + 1
+    while end > start and (head.doc[end - 1].is_punct or head.doc[end - 1].pos_ == "DET"):
+        end -= 1
+    return start, end
+
+
+def _quote(head: Token) -> str | None:
+    """The quoted operative text of "une résolution qui « exige … »"."""
+    sent = head.sent
+    opening = next((t for t in sent if t.i > head.i and t.text in "«“\""), None)
+    if opening is None or opening.i - head.i > 4:
+        return None
+    closing = next((t for t in sent if t.i > opening.i and t.text in "»”\""), None)
+    end = closing.i if closing else sent.end
+    return head.doc[opening.i + 1 : end].text.strip() or None
+
+
+def _body(head: Token, mentions: Sequence[TokenMention]) -> str | None:
+    bodies = [m for m in mentions if m.type is EntityType.BODY]
+    for token in list(head.subtree) + [head.head]:
+        for m in bodies:
+            if m.start <= token.i < m.end:
+                return m.key
+    verb = head.head
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "obl:mod", "obl:arg", "obl"):
+            found = [m for m in entities_at(child, bodies)]
+            if found:
+                return found[0].key
+    return None
+
+
+def _when(head: Token, anchor: When | None) -> When | None:
+    sent = head.sent
+    phrase = head.doc[head.i : max(t.i for t in head.subtree) + 1].text
+    verb_side = head.doc[head.head.i : head.i].text if head.head.i < head.i else ""
+    for text in (phrase[:60], verb_side):
+        for match in find_dates(text):
+            when = resolve(match, anchor, Modality.ASSERTED)
+            if when:
+                return when
+    del sent
+    return None
+
+
+def _candidate(token: Token) -> Token | None:
+    """The head noun of a resolution mention, or None for generic or plural uses."""
+    if token.lemma_ not in _HEADS or "Plur" in token.morph.get("Number"):
+        return None
+    if token.lemma_ == "texte" and not (token.head.lemma_ == "projet" or any(
+            c.lemma_ == "projet" for c in token.children)):
+        return None
+    head = token.head if token.head.lemma_ == "projet" and token.dep_ == "nmod" else token
+    verb = head.head
+    if any(c.lower_ in ("ne", "n'", "n’") for c in verb.children) and any(
+            c.lemma_ == "pouvoir" for c in [verb, *verb.children]):
+        return None  # "aucun pays ne peut bloquer une résolution": generic
+    return head
+
+
+def find_resolutions(doc: Doc, mentions: Sequence[TokenMention], anchor: When | None
+                     ) -> list[ResolutionMention]:
+    """Resolution mentions in text order, with definite ones linked to an earlier resolution."""
+    found: list[ResolutionMention] = []
+    masked = {i for s in doc.sents for i in quote_mask(s)}
+    for token in doc:
+        if token.i in masked or (head := _candidate(token)) is None or (
+                found and found[-1].start <= head.i < found[-1].end):
+            continue
+        start, end = _phrase(head)
+        draft = head.lemma_ == "projet" or any(t.lemma_ == "projet" for t in doc[start:end])
+        when, body = _when(head, anchor), _body(head, mentions)
+        det = next((c.lower_ for c in head.children if c.dep_ in ("det", "nmod:poss")), "")
+        mention = ResolutionMention(len({r.index for r in found}), start, end,
+                                    doc[start:end].text, body, when, draft, _quote(head))
+        earlier = _same(mention, found, definite=det in _DEFINITE)
+        if earlier is not None:
+            mention = replace(mention, index=earlier.index, body=mention.body or earlier.body,
+                              when=mention.when or earlier.when)
+        found.append(mention)
+    return found
+
+
+def _same(mention: ResolutionMention, found: list[ResolutionMention], *, definite: bool
+          ) -> ResolutionMention | None:
+    for earlier in reversed(found):
+        if mention.when and earlier.when and mention.when.value[-5:] == earlier.when.value[-5:]:
+            return earlier
+        if mention.quote and earlier.quote and mention.quote[:40] == earlier.quote[:40]:
+            return earlier
+        if definite and earlier.draft == mention.draft and not (
+                mention.when and earlier.when) and (not mention.body or not earlier.body or
+                                                    mention.body == earlier.body):
+            return earlier
+    return None
+
+
+def adopted_by_verb(head: Token) -> bool:
+    """Whether the resolution is the object of "adopter"/"voter" (an adopted text)."""
+    return head.head.lemma_ in _ADOPT

@@ -1,0 +1,95 @@
+"""Relation rules as named data: trigger lemmas, argument types, prepositions.
+
+Each rule's name is recorded as the ``rule`` of the evidence of every fact it produces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.model import EntityType as T
+
+AGENTS = frozenset({T.STATE, T.PERSON, T.BODY})
+ACTORS = frozenset({T.STATE, T.PERSON, T.BODY, T.RESOLUTION})
+PLACE_CASES = frozenset("à au aux en dans vers".split())
+
+
+@dataclass(frozen=True, slots=True)
+class VerbRule:
+    """A relation stated by a verb (or noun) between its subject and an argument.
+
+    Attributes:
+        name: stable rule name recorded in the evidence.
+        predicate: local name of the kg property.
+        lemmas: trigger lemmas (verbs or nouns).
+        subject_types: entity types allowed as subject.
+        object_types: entity types allowed as object.
+        cases: prepositions the object must follow (empty: a direct object).
+        reflexive: the verb needs "se" ("se rendre").
+        noun_object: the object may be the complement of an abstract noun ("l'agression russe").
+    """
+
+    name: str
+    predicate: str
+    lemmas: frozenset[str]
+    subject_types: frozenset[T] = AGENTS
+    object_types: frozenset[T] = AGENTS
+    cases: frozenset[str] = frozenset()
+    reflexive: bool = False
+    noun_object: bool = False
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+VERB_RULES: tuple[VerbRule, ...] = (
+    VerbRule("visit.se_rendre", "visited", _set("rendre"), frozenset({T.PERSON, T.STATE, T.BODY}),
+             frozenset({T.PLACE, T.STATE}), PLACE_CASES, reflexive=True),
+    VerbRule("visit.verb", "visited", _set("visiter"), frozenset({T.PERSON, T.STATE, T.BODY}),
+             frozenset({T.PLACE, T.STATE})),
+    VerbRule("visit.motion", "visited", _set("arriver voyager aller séjourner"),
+             frozenset({T.PERSON}), frozenset({T.PLACE, T.STATE}), _set("à au aux en")),
+    VerbRule("visit.noun", "visited", _set("visite voyage déplacement tournée"),
+             frozenset({T.PERSON, T.STATE, T.BODY}), frozenset({T.PLACE, T.STATE}),
+             _set("à au aux en")),
+    VerbRule("meet.verb", "met", _set("rencontrer recevoir"), frozenset({T.PERSON}),
+             frozenset({T.PERSON})),
+    VerbRule("meet.with", "met", _set("entretenir réunir"), frozenset({T.PERSON}),
+             frozenset({T.PERSON}), _set("avec")),
+    VerbRule("meet.noun", "met",
+             _set("rencontre réunion déjeuner dîner entretien entrevue tête-à-tête"),
+             frozenset({T.PERSON}), frozenset({T.PERSON}), _set("avec")),
+    VerbRule("condemn.verb", "condemned", _set("condamner dénoncer fustiger déplorer"),
+             object_types=ACTORS, noun_object=True),
+    VerbRule("accuse.verb", "accused", _set("accuser"), object_types=AGENTS),
+    VerbRule("demand.addressee", "demanded", _set("demander exiger réclamer enjoindre"),
+             object_types=AGENTS, cases=_set("à au aux de")),
+    VerbRule("demand.call", "demanded", _set("appeler exhorter sommer"), object_types=AGENTS),
+    VerbRule("support.verb", "supported", _set("soutenir appuyer épauler"),
+             object_types=ACTORS, noun_object=True),
+    VerbRule("draft.verb", "drafted", _set("rédiger présenter déposer proposer élaborer"),
+             object_types=frozenset({T.RESOLUTION})),
+    VerbRule("veto.verb", "vetoed", _set("bloquer"), frozenset({T.STATE}),
+             frozenset({T.RESOLUTION})),
+    VerbRule("withdraw.verb", "withdrew", _set("retirer"), object_types=frozenset({T.RESOLUTION})),
+    VerbRule("attack.verb", "attacked",
+             _set("attaquer envahir bombarder pilonner agresser frapper"),
+             frozenset({T.STATE}), frozenset({T.STATE}), noun_object=True),
+    VerbRule("host.verb", "hosted", _set("accueillir héberger"), frozenset({T.STATE, T.PERSON}),
+             frozenset({T.PERSON, T.STATE})),
+)
+
+NEGOTIATION_NOUNS = _set("pourparler pourparlers négociation négociations discussion discussions")
+NEGOTIATION_VERBS = _set("négocier discuter")
+ORDINALS = {"premier": 1, "première": 1, "premiers": 1, "premières": 1, "deuxième": 2,
+            "second": 2, "seconde": 2, "troisième": 3, "quatrième": 4, "cinquième": 5,
+            "sixième": 6, "septième": 7, "nouveau": None}
+ROUND_NOUNS = _set("round session cycle série tour volet")
+
+VOTE_AGAINST = _set("non contre")
+VOTE_FOR = _set("pour oui favorable faveur")
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
+    "seize dix-sept dix-huit dix-neuf vingt".split())}
+NUMBER_WORDS["une"] = 1

@@ -1,0 +1,226 @@
+"""Entities across documents: one node per real entity whatever the spelling.
+
+People: a lone surname joins the one full name that ends with it; spelling variants
+(Medinski/Medinsky, Zelensky/Zelenskiy) join when first and last names are close. Resolutions:
+the same body's text on the same day, or with the same quoted operative text, is one node.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz
+
+from kg.gazetteer import Gazetteer, fold
+from kg.model import DocResult, EntityType, Fact, Mention, Post, ResolutionInfo
+
+_MONTHS = ("janvier février mars avril mai juin juillet août septembre octobre novembre "
+           "décembre").split()
+
+
+@dataclass(slots=True)
+class Entity:
+    """A catalogue entry: the canonical view of one entity across the corpus."""
+
+    key: str
+    type: EntityType
+    label: str
+    aliases: set[str] = field(default_factory=set)
+    resolution: ResolutionInfo | None = None
+
+
+@dataclass(slots=True)
+class Catalogue:
+    """The entities and posts of the corpus, by key."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    posts: dict[str, Post] = field(default_factory=dict)
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Two full names of one person spelled differently ("Sergiy"/"Serguiï Kyslytsya")."""
+    wa, wb = fold(a).split(), fold(b).split()
+    if len(wa) < 2 or len(wb) < 2:
+        return False
+    return fuzz.ratio(wa[-1], wb[-1]) >= 80 and fuzz.ratio(" ".join(wa[:-1]),
+                                                           " ".join(wb[:-1])) >= 60
+
+
+def _person_merges(names: Counter[str], union: _Union, label_of: dict[str, str]) -> None:
+    full = sorted(k for k in names if len(label_of[k].split()) >= 2)
+    for i, a in enumerate(full):
+        for b in full[i + 1:]:
+            if _same_person(label_of[a], label_of[b]):
+                union.join(a, b)
+    for key in sorted(k for k in names if len(label_of[k].split()) == 1):
+        last = fold(label_of[key])
+        owners = {union.find(f) for f in full if fold(label_of[f]).split()[-1] == last}
+        owners |= {union.find(f) for f in full
+                   if fuzz.ratio(fold(label_of[f]).split()[-1], last) >= 85}
+        if len(owners) == 1:
+            union.join(owners.pop(), key)
+
+
+def _resolution_merges(infos: list[ResolutionInfo], union: _Union) -> None:
+    for i, a in enumerate(infos):
+        for b in infos[i + 1:]:
+            if (a.status == "draft") != (b.status == "draft"):
+                continue
+            same_day = a.date and b.date and a.date[-5:] == b.date[-5:] and (
+                a.date.startswith("--") or b.date.startswith("--") or a.date == b.date)
+            same_text = a.quote and b.quote and fuzz.ratio(fold(a.quote), fold(b.quote)) >= 90
+            if same_day or same_text:
+                union.join(a.key, b.key)
+
+
+def _merge_infos(group: list[ResolutionInfo], key: str) -> ResolutionInfo:
+    dated = sorted((i for i in group if i.date), key=lambda i: (i.date or "").startswith("--"))
+    first = dated[0] if dated else group[0]
+
+    def pick(name: str) -> object:
+        return next((getattr(i, name) for i in group if getattr(i, name) is not None), None)
+
+    return ResolutionInfo(
+        key=key, body=pick("body"), date=first.date, date_precision=first.date_precision,  # type: ignore[arg-type]
+        status="adopted" if any(i.status == "adopted" for i in group) else "draft",
+        quote=pick("quote"),  # type: ignore[arg-type]
+        labels=tuple(dict.fromkeys(lab for i in group for lab in i.labels)),
+        votes_for=pick("votes_for"), votes_against=pick("votes_against"),  # type: ignore[arg-type]
+        abstentions=pick("abstentions"),  # type: ignore[arg-type]
+    )
+
+
+def _resolution_key(info: ResolutionInfo) -> str:
+    body = info.body.split("/")[-1] if info.body else "onu"
+    if info.date and not info.date.startswith("--"):
+        return f"resolution/{body}-{'projet-' if info.status == 'draft' else ''}{info.date}"
+    return info.key
+
+
+def _resolution_label(info: ResolutionInfo, gaz: Gazetteer) -> str:
+    noun = "Projet de résolution" if info.status == "draft" else "Résolution"
+    body = gaz.bodies.get(info.body or "")
+    text = f"{noun} de l'{body.label}" if body and body.label[:1] in "AEIOUÉ" else (
+        f"{noun} du {body.label}" if body and body.label.startswith("Conseil") else
+        f"{noun} de {body.label}" if body else noun)
+    if info.date and info.date_precision == "day":
+        year, month, day = info.date.lstrip("-").split("-") if not info.date.startswith("--") \
+            else ("", *info.date[2:].split("-"))
+        text += f" du {int(day)} {_MONTHS[int(month) - 1]}{' ' + year if year else ''}"
+    return text
+
+
+def resolve(results: Iterable[DocResult], gaz: Gazetteer) -> tuple[list[DocResult], Catalogue]:
+    """Canonical keys for people and resolutions; the entity catalogue of the corpus."""
+    results = list(results)
+    union = _Union()
+    label_of: dict[str, str] = {}
+    names: Counter[str] = Counter()
+    for result in results:
+        for m in result.mentions:
+            if m.type is EntityType.PERSON:
+                names[m.key] += 1
+                label_of.setdefault(m.key, m.label)
+    _person_merges(names, union, label_of)
+    infos = [info for r in results for info in r.resolutions]
+    _resolution_merges(infos, union)
+    groups: dict[str, list[ResolutionInfo]] = defaultdict(list)
+    for info in infos:
+        groups[union.find(info.key)].append(info)
+    rename: dict[str, str] = {}
+    merged: dict[str, ResolutionInfo] = {}
+    for root, group in groups.items():
+        info = _merge_infos(group, root)
+        key = _resolution_key(info)
+        merged[key] = replace(info, key=key)
+        rename |= {i.key: key for i in group}
+    for key in names:
+        root = union.find(key)
+        members = [k for k in names if union.find(k) == root and len(label_of[k].split()) >= 2]
+        best = max(members or [root], key=lambda k: (names[k], -len(label_of[k]), k))
+        rename[key] = best
+    out = [_rename(r, rename) for r in results]
+    return out, _catalogue(out, merged, gaz)
+
+
+def _rename(result: DocResult, rename: dict[str, str]) -> DocResult:
+    def key(k: str) -> str:
+        return rename.get(k, k)
+
+    mentions = tuple(replace(m, key=key(m.key)) for m in result.mentions)
+    facts = tuple(dict.fromkeys(replace(f, subject=key(f.subject), object=key(f.object),
+                                        reported_by=key(f.reported_by) if f.reported_by else None,
+                                        place=key(f.place) if f.place else None)
+                                for f in result.facts))
+    resolutions = tuple(replace(r, key=key(r.key)) for r in result.resolutions)
+    return replace(result, mentions=mentions, facts=facts, resolutions=resolutions)
+
+
+def _catalogue(results: list[DocResult], merged: dict[str, ResolutionInfo], gaz: Gazetteer
+               ) -> Catalogue:
+    catalogue: dict[str, Entity] = {}
+    posts: dict[str, Post] = {}
+    surface: dict[str, Counter[str]] = defaultdict(Counter)
+    for result in results:
+        for m in result.mentions:
+            surface[m.key][m.text] += 1
+            if m.key not in catalogue:
+                catalogue[m.key] = Entity(m.key, m.type, _label(m, gaz))
+    for key, entity in catalogue.items():
+        entity.aliases = set(surface[key])
+        if entity.type is EntityType.PERSON:
+            entity.label = _person_label(surface[key], entity.label)
+        if entity.type is EntityType.RESOLUTION and key in merged:
+            entity.resolution = merged[key]
+            entity.label = _resolution_label(merged[key], gaz)
+    for result in results:
+        for fact in result.facts:
+            for ref in (fact.subject, fact.object, fact.place, fact.reported_by):
+                if ref and ref not in catalogue and not ref.startswith("post/"):
+                    _add_reference(catalogue, ref, gaz)
+            if fact.post:
+                _add_reference(catalogue, fact.post.org, gaz)
+                posts.setdefault(fact.object, fact.post)
+    return Catalogue(dict(sorted(catalogue.items())), dict(sorted(posts.items())))
+
+
+def _add_reference(catalogue: dict[str, Entity], key: str, gaz: Gazetteer) -> None:
+    if key in catalogue:
+        return
+    if key.startswith("state/"):
+        catalogue[key] = Entity(key, EntityType.STATE, gaz.states[key[6:]].label)
+    elif key in gaz.bodies:
+        catalogue[key] = Entity(key, EntityType.BODY, gaz.bodies[key].label)
+
+
+def _label(mention: Mention, gaz: Gazetteer) -> str:
+    return mention.label
+
+
+def _person_label(forms: Counter[str], default: str) -> str:
+    full = [(n, f) for f, n in forms.items() if len(f.split()) >= 2]
+    return max(full, key=lambda x: (x[0], -len(x[1]), x[1]))[1] if full else default
+
+
+def facts_of(results: Iterable[DocResult]) -> list[Fact]:
+    """Every fact of the corpus, in document order."""
+    return [fact for result in results for fact in result.facts]
