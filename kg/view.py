@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 from pyvis.network import Network
-from rdflib import ConjunctiveGraph, Graph, URIRef
+from rdflib import ConjunctiveGraph, Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -47,23 +47,12 @@ NODE_STYLE: dict[str, tuple[str, str, str]] = {
     "Resolution": ("#b07aa1", "star", "\u2605"),
 }
 EDGE_COLOURS: dict[str, str] = {
-    "votedFor": "#2ca02c",
-    "votedAgainst": "#d62728",
-    "abstainedOn": "#bcbd22",
-    "negotiatedWith": "#1f77b4",
-    "met": "#17becf",
-    "visited": "#8c564b",
-    "holdsPost": "#9467bd",
-    "condemned": "#7f1d1d",
-    "demanded": "#ff7f0e",
-    "accused": "#e377c2",
-    "supported": "#98df8a",
-    "drafted": "#aec7e8",
-    "vetoed": "#000000",
-    "withdrew": "#7f7f7f",
-    "attacked": "#b91c1c",
+    "votedFor": "#2ca02c", "votedAgainst": "#d62728", "abstainedOn": "#bcbd22",
+    "negotiatedWith": "#1f77b4", "met": "#17becf", "visited": "#8c564b", "holdsPost": "#9467bd",
+    "condemned": "#7f1d1d", "demanded": "#ff7f0e", "accused": "#e377c2", "supported": "#98df8a",
+    "drafted": "#aec7e8", "vetoed": "#000000", "withdrew": "#7f7f7f", "attacked": "#b91c1c",
     "hosted": "#0d9488",
-}
+}  # fmt: skip
 OTHER_COLOUR = "#a0a0a0"
 
 _WANTED = frozenset({RDF.type, RDFS.label, SKOS.altLabel, RDF.subject, RDF.predicate, RDF.object,
@@ -88,7 +77,7 @@ class Citation(NamedTuple):
     sentence: str
 
 
-def project(graph: Graph) -> nx.MultiDiGraph:
+def project(graph: Graph | Dataset) -> nx.MultiDiGraph:
     """Project the RDF graph onto entities and the direct edges between them.
 
     A Dataset is read as the union of its graphs. A Person ``kg:holdsPost`` Post ``org:postIn``
@@ -138,7 +127,7 @@ def project(graph: Graph) -> nx.MultiDiGraph:
 
 
 def write_html(
-    graph: Graph | nx.MultiDiGraph,
+    graph: Graph | Dataset | nx.MultiDiGraph,
     path: Path,
     *,
     focus: str | None = None,
@@ -181,21 +170,27 @@ def _triples(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
 
 def _index(graph: Graph) -> Index:
     """Read the triples the view needs in one pass: predicate → subject → objects."""
-    idx: defaultdict[Node, defaultdict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+    idx: Index = {p: {} for p in _WANTED}
     for s, p, o in _triples(graph):
         if p in _WANTED or (
-            isinstance(p, URIRef) and p.startswith(KG_NS) and (isinstance(o, URIRef) or p == KG.sentence)
+            isinstance(p, URIRef)
+            and p.startswith(KG_NS)
+            and (isinstance(o, URIRef) or p == KG.sentence)
         ):
-            idx[p][s].add(o)
-    return {p: dict(by_subject) for p, by_subject in idx.items()} | {
-        p: {} for p in _WANTED if p not in idx
-    }
+            idx.setdefault(p, {}).setdefault(s, set()).add(o)
+    return idx
+
+
+def _one(idx: Index, predicate: URIRef, subject: Node | None) -> Node | None:
+    """The smallest (as text) value of ``predicate`` on ``subject``, for stable output."""
+    values = idx.get(predicate, {}).get(subject, ()) if subject is not None else ()
+    return min(values, key=str, default=None)
 
 
 def _first(idx: Index, predicate: URIRef, subject: Node | None) -> str:
-    """The smallest value of ``predicate`` on ``subject`` as text, or ``""``."""
-    values = idx.get(predicate, {}).get(subject, set()) if subject is not None else set()
-    return min((str(v) for v in values), default="")
+    """``_one`` as text, or ``""``."""
+    value = _one(idx, predicate, subject)
+    return "" if value is None else str(value)
 
 
 def _evidence(idx: Index, statements: list[Node]) -> tuple[str, list[Citation]]:
@@ -206,11 +201,11 @@ def _evidence(idx: Index, statements: list[Node]) -> tuple[str, list[Citation]]:
         modality = _first(idx, KG.modality, statement).removeprefix(KG_NS) or "asserted"
         modalities.append(modality)
         for evidence in idx.get(KG.evidence, {}).get(statement, ()):
-            document = _first(idx, KG.document, evidence)
-            title = _first(idx, DCTERMS.title, URIRef(document)) if document else ""
-            date = _first(idx, DCTERMS.date, URIRef(document)) if document else ""
+            document = _one(idx, KG.document, evidence)
+            title = _first(idx, DCTERMS.title, document) or _first(idx, KG.document, evidence)
+            date = _first(idx, DCTERMS.date, document)
             sentence = _first(idx, KG.sentence, evidence)
-            citations.add(Citation(title or document, date, modality, sentence))
+            citations.add(Citation(title, date, modality, sentence))
     licensing = [m for m in modalities if m in _DIRECT]
     planned = bool(licensing) and all(m == Modality.PLANNED.value for m in licensing)
     return ("planned" if planned else "asserted"), sorted(citations)
@@ -222,12 +217,15 @@ def _select(
     """Apply the ``relations`` filter, then the ``focus``/``hops`` neighbourhood."""
     view = graph
     if relations is not None:
-        unknown = sorted(r for r in relations if URIRef(KG_NS + r) not in KG)
+        wanted = frozenset(relations)
+        unknown = sorted(r for r in wanted if URIRef(KG_NS + r) not in KG)
         if unknown:
-            raise InputError(f"unknown relation(s) {', '.join(unknown)}: use kg property "
-                             "names such as votedAgainst or negotiatedWith")
+            raise InputError(
+                f"unknown relation(s) {', '.join(unknown)}: use kg property names such as "
+                "votedAgainst or negotiatedWith"
+            )
         view = nx.subgraph_view(
-            graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["relation"] in relations
+            graph, filter_edge=lambda u, v, k: graph.edges[u, v, k]["relation"] in wanted
         )
     if focus is None:
         if relations is None:
@@ -268,7 +266,7 @@ def _layout(view: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     simple = nx.Graph()
     simple.add_nodes_from(sorted(view))
     simple.add_edges_from(sorted((u, v) for u, v in view.edges()))
-    scale = 60 * math.sqrt(len(simple))
+    scale = 100 * math.sqrt(len(simple))
     try:
         pos = nx.spring_layout(simple, seed=LAYOUT_SEED, scale=scale)
     except ImportError:  # spring_layout needs SciPy from 500 nodes on
@@ -303,8 +301,10 @@ def _network(view: nx.MultiDiGraph, edges: list[dict[str, Any]]) -> Network:
     parallel: Counter[tuple[str, str]] = Counter()
     for i, edge in enumerate(edges):
         pair = (min(edge["from"], edge["to"]), max(edge["from"], edge["to"]))
-        extra = {"smooth": {"type": "curvedCW", "roundness": 0.2 * parallel[pair]}} if parallel[pair] else {}
+        # vis draws parallel edges on top of each other: bend the second, third, ...
+        bend = 0.2 * parallel[pair]
         parallel[pair] += 1
+        extra = {"smooth": {"type": "curvedCW", "roundness": bend}} if bend else {}
         directed = edge["relation"] not in SYMMETRIC
         net.add_edge(edge["from"], edge["to"], id=f"e{i}", label=_esc(edge["label"]),
                      title=_edge_title(view, edge),
@@ -365,8 +365,12 @@ _SCRIPT = """<script>
 (function () {
   // Titles and labels arrive HTML-escaped: titles become elements (vis shows strings as
   // plain text), labels are decoded for the canvas, which draws text and never parses HTML.
-  function decode(s) { return new DOMParser().parseFromString(s, "text/html").documentElement.textContent; }
-  function tip(s) { var d = document.createElement("div"); d.className = "kg-tip"; d.innerHTML = s; return d; }
+  function decode(s) {
+    return new DOMParser().parseFromString(s, "text/html").documentElement.textContent;
+  }
+  function tip(s) {
+    var d = document.createElement("div"); d.className = "kg-tip"; d.innerHTML = s; return d;
+  }
   function fix(set) {
     set.update(set.get().map(function (x) {
       return {id: x.id, label: decode(x.label || ""), title: tip(x.title || "")};
@@ -376,7 +380,9 @@ _SCRIPT = """<script>
   var byLabel = nodes.get().map(function (n) { return [n.label.toLowerCase(), n.id, n.label]; });
   byLabel.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
   var list = document.getElementById("kg-labels");
-  byLabel.forEach(function (e) { var o = document.createElement("option"); o.value = e[2]; list.appendChild(o); });
+  byLabel.forEach(function (e) {
+    var o = document.createElement("option"); o.value = e[2]; list.appendChild(o);
+  });
   var box = document.getElementById("kg-search"), msg = document.getElementById("kg-search-msg");
   function find() {
     var q = box.value.trim().toLowerCase();
@@ -384,7 +390,10 @@ _SCRIPT = """<script>
     var hit = byLabel.find(function (e) { return e[0] === q; }) ||
               byLabel.find(function (e) { return e[0].indexOf(q) >= 0; });
     msg.textContent = hit ? "" : " not found";
-    if (hit) { network.selectNodes([hit[1]]); network.focus(hit[1], {scale: 1.5, animation: true}); }
+    if (hit) {
+      network.selectNodes([hit[1]]);
+      network.focus(hit[1], {scale: 1.5, animation: true});
+    }
   }
   box.addEventListener("change", find);
   box.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { find(); } });

@@ -155,7 +155,8 @@ def test_view_project_plain_graph_matches_dataset(dataset: Dataset) -> None:
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         plain.add((s, p, o))
     a, b = project(plain), project(dataset)
-    assert sorted(a.edges(keys=True, data="modality")) == sorted(b.edges(keys=True, data="modality"))
+    edges_a, edges_b = a.edges(keys=True, data="modality"), b.edges(keys=True, data="modality")
+    assert sorted(edges_a) == sorted(edges_b)
     assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
 
 
@@ -226,7 +227,8 @@ def test_view_html_relations(dataset: Dataset, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"focus": "Atlantide"}, {"relations": {"votedagainst"}}, {"focus": "Kiev", "hops": -1}]
+    "kwargs",
+    [{"focus": "Atlantide"}, {"relations": {"votedagainst"}}, {"focus": "Kiev", "hops": -1}],
 )
 def test_view_html_rejects_bad_filters(
     dataset: Dataset, tmp_path: Path, kwargs: dict[str, Any]
@@ -237,7 +239,8 @@ def test_view_html_rejects_bad_filters(
 
 def test_view_html_symmetric_edges_drawn_once(tmp_path: Path) -> None:
     ds = build_dataset()
-    _statement(ds.graph(DOC1), "nego2", UKR, KG.negotiatedWith, RUS, KG.asserted, "Kiev a négocié.")
+    doc = ds.graph(DOC1)
+    _statement(doc, "nego2", UKR, KG.negotiatedWith, RUS, KG.asserted, "Kiev a négocié.")
     _, edges, _ = _page_data(_render(ds, tmp_path))
     (nego,) = [e for e in edges if e["label"] == "negotiatedWith"]
     assert nego["dashes"] is False  # one of the two statements is asserted
