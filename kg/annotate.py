@@ -11,16 +11,25 @@ from spacy.tokens import Doc
 DEFAULT_MODEL = "fr_core_news_md"
 
 
-@Language.component("kg_line_breaks")
-def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break: headlines and list items carry no full stop."""
+_NO_START_PUNCT = frozenset(",;:)]}»”.!?…")
+_FINAL = frozenset(".!?…")
+
+
+@Language.component("kg_sentence_hints")
+def sentence_hints(doc: Doc) -> Doc:
+    """Constrain sentence boundaries before the parser: a line break starts a sentence (headlines
+    and list items carry no full stop); inside a line a sentence starts only after final
+    punctuation (possibly followed by a closing quote), never on closing punctuation."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if token.is_space:
             token.is_sent_start = False
         elif "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
-        elif previous.is_space:
+        elif token.text in _NO_START_PUNCT or not (
+            previous.text in _FINAL
+            or (previous.text in "»”\"" and token.i > 1 and doc[token.i - 2].text in _FINAL)
+        ):
             token.is_sent_start = False
     return doc
 
@@ -29,8 +38,8 @@ def line_breaks(doc: Doc) -> Doc:
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """Load the French model with the project's own annotation components.
 
-    The parser respects the sentence starts set by ``kg_line_breaks``.
+    The parser respects the sentence boundaries constrained by ``kg_sentence_hints``.
     """
     nlp = spacy.load(model)
-    nlp.add_pipe("kg_line_breaks", before="parser")
+    nlp.add_pipe("kg_sentence_hints", before="parser")
     return nlp

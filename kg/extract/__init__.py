@@ -14,7 +14,7 @@ from kg.extract.clauses import clause_window, modality, reporter
 from kg.extract.dates import When, document_date, find_dates, resolve
 from kg.extract.mentions import TokenMention, find_mentions, slug
 from kg.extract.posts import post_facts
-from kg.extract.relations import (RawFact, negotiation_facts, resolution_mentions,
+from kg.extract.relations import (RawFact, attack_facts, negotiation_facts, resolution_mentions,
                                   sentence_context, tally_facts, verb_facts, vote_facts)
 from kg.extract.resolutions import ResolutionMention, adopted_by_verb, find_resolutions
 from kg.gazetteer import Gazetteer
@@ -42,16 +42,15 @@ def _fact_modality(raw: RawFact) -> Modality:
 
 
 def _fact_date(trigger: Token, anchor: When | None, mode: Modality) -> When | None:
+    """The date of the clause's date expression nearest the trigger; None if it cannot be
+    resolved (a farther expression usually dates something else)."""
     start, end = clause_window(trigger, set())
     span = trigger.doc[start:end]
-    best: tuple[int, When] | None = None
-    for match in find_dates(span.text):
-        position = span.start_char + match.start()
-        when = resolve(match, anchor, mode)
-        distance = abs(position - trigger.idx)
-        if when and (best is None or distance < best[0]):
-            best = (distance, when)
-    return best[1] if best else None
+    matches = find_dates(span.text)
+    if not matches:
+        return None
+    nearest = min(matches, key=lambda m: abs(span.start_char + m.start() - trigger.idx))
+    return resolve(nearest, anchor, mode)
 
 
 def _resolution_infos(document: Document, found: list[ResolutionMention], doc: Doc,
@@ -93,7 +92,7 @@ def _raw_facts(doc: Doc, mentions: list[TokenMention], resolutions: list[TokenMe
                ) -> Iterator[tuple[Span, RawFact]]:
     for sent in doc.sents:
         ctx = sentence_context(sent, mentions, resolutions)
-        for rule in (verb_facts, negotiation_facts, vote_facts, tally_facts):
+        for rule in (verb_facts, negotiation_facts, attack_facts, vote_facts, tally_facts):
             for raw in rule(ctx):
                 yield sent, raw
 

@@ -29,19 +29,29 @@ ROLE_NOUNS = frozenset(
 
 
 def quote_mask(sent: Span) -> set[int]:
-    """Indices of tokens inside quotation marks: quoted text is not the clause's own claim."""
-    inside, mask = False, set()
+    """Indices of tokens inside quotations that hold a whole clause (a verb with its subject):
+    quoted speech is not the clause's own claim. A quoted phrase ("« soutenir des efforts »")
+    stays visible."""
+    segments: list[list[int]] = []
+    current: list[int] | None = None
     for token in sent:
-        if token.text in _QUOTES:
-            if token.text in "«“":
-                inside = True
-            elif token.text in "»”":
-                inside = False
-            else:
-                inside = not inside
-            continue
-        if inside:
-            mask.add(token.i)
+        if token.text in "«“" or (token.text == '"' and current is None):
+            current = []
+        elif token.text in "»”" or (token.text == '"' and current is not None):
+            if current is not None:
+                segments.append(current)
+            current = None
+        elif current is not None:
+            current.append(token.i)
+    if current:
+        segments.append(current)
+    mask: set[int] = set()
+    doc = sent.doc
+    for segment in segments:
+        inside = set(segment)
+        if any(doc[i].dep_ in ("nsubj", "nsubj:pass") and doc[i].head.i in inside
+               for i in segment):
+            mask |= inside
     return mask
 
 
@@ -178,7 +188,9 @@ def subjects(trigger: Token, mentions: Sequence[TokenMention]) -> list[TokenMent
                 found = entities_at(child, mentions)
                 if found:
                     return found
-        if token.dep_ in ("conj", "xcomp", "advcl", "acl") and token.head.i != token.i:
+        climbs = ("conj", "xcomp", "advcl", "acl") + (("obj", "nmod") if token.pos_ == "NOUN"
+                                                       else ())
+        if token.dep_ in climbs and token.head.i != token.i:
             token = token.head
         else:
             break

@@ -91,10 +91,10 @@ def _capital_is_place(span: Span) -> bool:
 
 def _gazetteer_mentions(doc: Doc, nlp: Language, gaz: Gazetteer) -> list[TokenMention]:
     lower, exact = _matchers(nlp, gaz)
+    taken: set[int] = set()
+    mentions: list[TokenMention] = _compound_demonyms(doc, gaz, taken)
     found = [(s, e, nlp.vocab.strings[m]) for m, s, e in list(lower(doc)) + list(exact(doc))]
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-    mentions: list[TokenMention] = []
-    taken: set[int] = set()
     for start, end, kind in found:
         if taken & set(range(start, end)):
             continue
@@ -115,7 +115,6 @@ def _gazetteer_mentions(doc: Doc, nlp: Language, gaz: Gazetteer) -> list[TokenMe
         else:
             mentions.append(TokenMention(iso, EntityType.STATE, start, end,
                                          gaz.states[iso[6:]].label))
-    mentions += _compound_demonyms(doc, gaz, taken)
     return mentions
 
 

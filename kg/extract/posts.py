@@ -3,6 +3,7 @@ Affaires étrangères", "l'ambassadeur d'Ukraine aux Nations unies", "son homolo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from spacy.tokens import Doc, Token
@@ -32,31 +33,31 @@ def _role_noun(person: TokenMention, doc: Doc) -> Token | None:
 
 
 def _org_and_role(noun: Token, mentions: Sequence[TokenMention]) -> tuple[str | None, str]:
-    """The state or body a role belongs to, and the role's label without them."""
+    """The state (else body) a role belongs to, and the role's label without the state's words
+    ("ministre russe des Affaires étrangères" -> RUS, "ministre des Affaires étrangères")."""
     tokens = [noun] + [t for c in noun.children if c.dep_ in ("amod", "nmod") for t in c.subtree]
     tokens.sort(key=lambda t: t.i)
-    org, words = None, []
-    states = [m for m in mentions if m.type is T.STATE]
-    bodies = [m for m in mentions if m.type is T.BODY]
+    inside = [m for m in mentions if any(m.start <= t.i < m.end for t in tokens)]
+    states = [m for m in inside if m.type is T.STATE]
+    bodies = [m for m in inside if m.type is T.BODY]
+    org = states[0] if states else (bodies[0] if bodies else None)
+    if org is None:
+        return None, ""
+    drop = set(range(org.start, org.end))
+    words = []
     for token in tokens:
-        state = next((m for m in states if m.start <= token.i < m.end), None)
-        body = next((m for m in bodies if m.start <= token.i < m.end), None)
-        if state and org is None or (state and org and org.startswith("body/")):
-            org = state.key
+        if token.i in drop or token.pos_ == "PUNCT":
             continue
-        if body and org is None:
-            org = body.key
-            continue
-        if state or (body and not words) or token.pos_ == "PUNCT":
+        following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else token
+        if token.pos_ in ("ADP", "DET") and (following.i in drop or following.pos_ == "DET" and
+                                             following.i + 1 in drop):
             continue
         words.append(token)
-    while words and (words[-1].pos_ in ("ADP", "DET") or words[-1].lower_ in ("de", "d'", "d’")):
+    while words and words[-1].pos_ in ("ADP", "DET"):
         words.pop()
-    role = " ".join(t.text for t in words)
-    role = role.replace("d' ", "d'").replace("d’ ", "d’").replace(" ,", ",")
-    if not role:
-        return None, ""
-    return org, role[0].lower() + role[1:]
+    role = "".join(t.text_with_ws for t in words).strip()
+    role = re.sub(r"\s+", " ", role)
+    return (org.key, role[0].lower() + role[1:]) if role else (None, "")
 
 
 def post_facts(doc: Doc, mentions: Sequence[TokenMention]) -> Iterator[tuple[str, Post, Token]]:

@@ -48,42 +48,53 @@ def in_window(ctx: Context, start: int, end: int, types: frozenset[T] | None = N
             m.start not in ctx.masked and (types is None or m.type in types)]
 
 
-def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMention]:
-    pool = ctx.mentions + ctx.resolutions
-    doc = trigger.doc
-    found: list[TokenMention] = []
-    for child in trigger.children:
-        if child.dep_ in ("obj", "iobj", "obl:arg", "obl:mod", "obl", "nmod", "nsubj:pass"):
-            here = entities_at(child, pool)
-            if not here and rule.noun_object:
-                here = [m for c in child.children if c.dep_ in ("amod", "nmod") and
-                        not has_case(_mention_at(c, pool) or _dummy(c), doc, ("contre", "en", "à"))
-                        for m in entities_at(c, pool)]
-            found += here
-        if child.dep_ == "obj" and child.pos_ == "PRON" and ctx.resolutions:
-            found.append(ctx.resolutions[-1])
-    if rule.cases:
-        found = [m for m in found if has_case(m, doc, rule.cases)]
-    found = [m for m in found if m.type in rule.object_types and m.start not in ctx.masked]
-    if not found:
-        start, end = clause_window(trigger, ctx.masked)
-        right = [m for m in in_window(ctx, trigger.i + 1, end, rule.object_types)
-                 if not rule.cases or has_case(m, doc, rule.cases)]
-        if rule.cases:
-            right = [m for m in right if not has_case(m, doc, {"de", "du", "des", "d'"}) or
-                     rule.cases & {"de"}]
-        else:
-            right = [m for m in right if not has_case(m, doc, R.PLACE_CASES | {"de", "d'", "du"})]
-        found = right[:1]
+_OBJECT_DEPS = ("obj", "iobj", "obl:arg", "obl:mod", "obl", "nmod", "nsubj:pass")
+_AGENT_CASES = frozenset({"de", "du", "des", "d'"})
+
+
+def case_words(token: Token) -> set[str]:
+    """Prepositions introducing the phrase headed by ``token`` ("à", "au", "avec"…)."""
+    return {c.lower_.replace("’", "'") for c in token.children if c.dep_ in ("case", "fixed")}
+
+
+def _complement_entities(token: Token, pool: Sequence[TokenMention]) -> list[TokenMention]:
+    """Actors named inside an abstract noun phrase: "l'agression russe", "les velléités de la
+    Russie" (not "contre l'Ukraine" nor "en Ukraine")."""
+    found = []
+    for child in token.children:
+        if child.dep_ in ("amod", "nmod") and not case_words(child) - _AGENT_CASES:
+            found += entities_at(child, pool)
     return found
 
 
-def _mention_at(token: Token, pool: Sequence[TokenMention]) -> TokenMention | None:
-    return next((m for m in pool if m.start <= token.i < m.end), None)
-
-
-def _dummy(token: Token) -> TokenMention:
-    return TokenMention("", T.PLACE, token.i, token.i + 1, "")
+def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMention]:
+    """The rule's object: a dependent of the trigger, else the first fitting phrase to its right
+    in the clause (the parser often attaches arguments to the wrong verb)."""
+    pool = ctx.mentions + ctx.resolutions
+    doc = trigger.doc
+    _, end = clause_window(trigger, ctx.masked)
+    candidates = [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i > trigger.i]
+    candidates += [t for t in doc[trigger.i + 1:end] if t not in candidates]
+    candidates += [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i < trigger.i]
+    for token in candidates:
+        if token.i in ctx.masked or token.pos_ not in ("NOUN", "PROPN", "PRON"):
+            continue
+        cases = case_words(token)
+        if rule.cases and not cases & rule.cases:
+            continue
+        if not rule.cases and (cases or token.dep_ in ("nsubj", "obl:agent")):
+            continue
+        if token.pos_ == "PRON":
+            if token.dep_ == "obj" and T.RESOLUTION in rule.object_types and ctx.resolutions:
+                return [ctx.resolutions[-1]]
+            continue
+        found = entities_at(token, pool)
+        if not found and rule.noun_object:
+            found = _complement_entities(token, pool)
+        found = [m for m in found if m.type in rule.object_types and m.start not in ctx.masked]
+        if found:
+            return found
+    return []
 
 
 def _is_trigger(token: Token, rule: R.VerbRule) -> bool:
@@ -152,6 +163,49 @@ def negotiation_facts(ctx: Context) -> Iterator[RawFact]:
         for a, b in itertools.combinations(keys, 2):
             yield RawFact(a, "negotiatedWith", b, token, "negotiation.parties",
                           noun_trigger=noun, place=venue[0].key if venue else None, round=round_)
+
+
+def _agent_of(noun: Token, pool: Sequence[TokenMention]) -> list[TokenMention]:
+    """Who carries out an attack noun: "frappes russes", "invasion … par Moscou", or the subject
+    of "lancer"/"mener" ("la Russie lançait son opération")."""
+    found = [m for c in noun.children if c.dep_ == "amod" for m in entities_at(c, pool)]
+    found += [m for c in noun.children if c.dep_ in ("nmod", "obl:agent") and
+              case_words(c) & {"par"} for m in entities_at(c, pool)]
+    if not found and noun.head.lemma_ in R.LAUNCH_VERBS:
+        found = subjects(noun.head, pool)
+    return [m for m in found if m.type is T.STATE]
+
+
+def _target_of(noun: Token, pool: Sequence[TokenMention]) -> list[TokenMention]:
+    """What an attack noun targets: "invasion de l'Ukraine", "contre X", "en Ukraine",
+    "sur plusieurs villes ukrainiennes"."""
+    for child in noun.children:
+        cases = case_words(child)
+        if child.dep_ not in ("nmod", "obl:arg", "obl:mod", "obl"):
+            continue
+        if cases & {"contre", "en", "sur"} or (cases & {"de", "d'", "du"} and
+                                              noun.lemma_ in R.ATTACK_OBJECT_NOUNS):
+            found = entities_at(child, pool) or [
+                m for c in child.children if c.dep_ == "amod" for m in entities_at(c, pool)]
+            if found:
+                return [m for m in found if m.type is T.STATE]
+    return []
+
+
+def attack_facts(ctx: Context) -> Iterator[RawFact]:
+    """attacked, from nouns: "l'invasion de l'Ukraine par Moscou", "les frappes russes sur
+    plusieurs villes ukrainiennes", "la Russie lançait son opération militaire en Ukraine"."""
+    for token in ctx.sent:
+        if token.i in ctx.masked or token.pos_ != "NOUN" or token.lemma_ not in R.ATTACK_NOUNS:
+            continue
+        if token.lemma_ == "opération" and not any(c.lemma_ == "militaire"
+                                                   for c in token.children):
+            continue
+        for agent, target in itertools.product(_agent_of(token, ctx.mentions),
+                                               _target_of(token, ctx.mentions)):
+            if agent.key != target.key:
+                yield RawFact(agent.key, "attacked", target.key, token, "attack.noun",
+                              noun_trigger=True)
 
 
 _TALLY = re.compile(

@@ -46,6 +46,8 @@ def _set(words: str) -> frozenset[str]:
 VERB_RULES: tuple[VerbRule, ...] = (
     VerbRule("visit.se_rendre", "visited", _set("rendre"), frozenset({T.PERSON, T.STATE, T.BODY}),
              frozenset({T.PLACE, T.STATE}), PLACE_CASES, reflexive=True),
+    VerbRule("visit.head_for", "visited", _set("diriger"), frozenset({T.PERSON, T.STATE, T.BODY}),
+             frozenset({T.PLACE, T.STATE}), _set("vers au aux en à"), reflexive=True),
     VerbRule("visit.verb", "visited", _set("visiter"), frozenset({T.PERSON, T.STATE, T.BODY}),
              frozenset({T.PLACE, T.STATE})),
     VerbRule("visit.motion", "visited", _set("arriver voyager aller séjourner"),
@@ -79,6 +81,10 @@ VERB_RULES: tuple[VerbRule, ...] = (
     VerbRule("host.verb", "hosted", _set("accueillir héberger"), frozenset({T.STATE, T.PERSON}),
              frozenset({T.PERSON, T.STATE})),
 )
+
+ATTACK_NOUNS = _set("invasion agression attaque offensive frappe bombardement opération assaut")
+ATTACK_OBJECT_NOUNS = _set("invasion agression attaque bombardement")
+LAUNCH_VERBS = _set("lancer mener poursuivre déclencher intensifier conduire")
 
 NEGOTIATION_NOUNS = _set("pourparler pourparlers négociation négociations discussion discussions")
 NEGOTIATION_VERBS = _set("négocier discuter")
