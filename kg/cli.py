@@ -14,7 +14,7 @@ from rich.table import Table as RichTable
 from kg.annotate import DEFAULT_MODEL
 from kg.errors import KgError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Build a knowledge graph of French news: who voted, negotiated, visited "
                        "and met whom, with the sentence each fact came from.")
 out = Console()

@@ -87,13 +87,20 @@ def has_case(mention: TokenMention, doc_tokens: Sequence[Token], words: Iterable
 
 
 def governing_verbs(trigger: Token) -> list[Token]:
-    """The trigger, then the verbs it depends on up to the root of its sentence."""
+    """The trigger, then the words it depends on up to the root of its sentence (at most 5)."""
     chain, token = [trigger], trigger
     while token.head.i != token.i and len(chain) < 6:
         token = token.head
-        if token.pos_ in ("VERB", "AUX") or token.lemma_ in DENIAL:
-            chain.append(token)
+        chain.append(token)
     return chain
+
+
+def nearest_verb(token: Token) -> Token:
+    """The closest verb governing ``token`` (itself if it is a verb)."""
+    for word in governing_verbs(token):
+        if word.pos_ in ("VERB", "AUX"):
+            return word
+    return token
 
 
 def _morph(token: Token, feature: str) -> set[str]:
@@ -110,15 +117,19 @@ def _negated(token: Token) -> bool:
     )
 
 
+PLANNING_WORDS = frozenset("prévoir devoir envisager prêt disposé programmer annoncer".split())
+MOTION = frozenset("diriger rendre partir aller arriver venir rejoindre".split())
+
+
 def modality(trigger: Token) -> Modality:
     """How the clause of ``trigger`` states its fact.
 
     Denied ("nie avoir attaqué"), negated ("n'ont pas demandé"), hypothetical ("l'aurait bloqué",
-    "pourrait"), planned ("se rendra", "devrait être voté", "sont prévus", "vont soutenir"),
-    reported by a claim verb ("affirme que"), else asserted.
+    "pourrait"), planned ("se rendra", "devrait être voté", "sont prévus", "vont soutenir",
+    "prête à discuter", heading to talks), reported by a claim verb ("affirme que"), else asserted.
     """
     chain = governing_verbs(trigger)
-    anchor = trigger if trigger.pos_ in ("VERB", "AUX") else (chain[1] if len(chain) > 1 else trigger)
+    anchor = nearest_verb(trigger)
     if any(t.lemma_ in DENIAL for t in chain[1:]):
         return Modality.DENIED
     if _negated(anchor) or _negated(trigger):
@@ -129,13 +140,19 @@ def modality(trigger: Token) -> Modality:
         return Modality.HYPOTHETICAL
     if "pouvoir" in helpers and "Cnd" in _morph(anchor.head, "Mood") | _morph(anchor, "Mood"):
         return Modality.HYPOTHETICAL
-    for verb in chain[:3]:
-        if "Fut" in _morph(verb, "Tense") or verb.lemma_ in ("prévoir", "devoir", "envisager"):
+    for word in chain[:4]:
+        if "Fut" in _morph(word, "Tense") or (word.lemma_ in PLANNING_WORDS and word.i != trigger.i):
             return Modality.PLANNED
-        if any(c.lemma_ in ("aller", "devoir") and c.i < verb.i for c in verb.children):
+        if any(c.lemma_ in PLANNING_WORDS | {"aller", "devoir"} and c.i < word.i
+               for c in word.children if c.dep_ in ("aux", "aux:tense", "amod", "xcomp", "cop")):
             return Modality.PLANNED
-        if verb.lemma_ in ("aller", "devoir") and verb.i != trigger.i:
+        if word.lemma_ in ("aller", "devoir") and word.i != trigger.i:
             return Modality.PLANNED
+    if any(t.lemma_ in ("prêt", "disposé", "décidé") for t in
+           trigger.doc[max(trigger.sent.start, trigger.i - 4):trigger.i]):
+        return Modality.PLANNED  # "prête (mercredi) à discuter"
+    if trigger.pos_ == "NOUN" and anchor.lemma_ in MOTION:
+        return Modality.PLANNED  # heading to talks: the talks are ahead
     if any(t.lemma_ in CLAIM and t.i != trigger.i for t in chain[1:3]):
         return Modality.REPORTED
     return Modality.ASSERTED

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from kg.extract import rules as R
-from kg.extract.clauses import clause_window, entities_at, has_case, quote_mask, subjects
+from kg.extract.clauses import (clause_window, entities_at, has_case, nearest_verb, quote_mask,
+                                subjects)
 from kg.extract.mentions import TokenMention
 from kg.extract.resolutions import ResolutionMention
 from kg.model import EntityType as T
@@ -154,7 +155,7 @@ def negotiation_facts(ctx: Context) -> Iterator[RawFact]:
             others = [m for c in doc[token.i:end] if c.lemma_ == "homologue"
                       for m in entities_at(c, ctx.mentions)]
         if others:
-            first = subjects(token if verb else token.head, ctx.mentions)
+            first = subjects(token if verb else nearest_verb(token), ctx.mentions)
             parties += [m for m in first if m.type in R.AGENTS] + others[:1]
         keys = sorted({m.key for m in parties if m.type in R.AGENTS})
         venue = [m for m in window if m.key not in keys and m.type in (T.STATE, T.PLACE) and
