@@ -77,13 +77,14 @@ def execute(query: str, *, store: Path | None = None, data: Path | None = None,
     """Run a query against the store (default) or a data file; parameters are bound, not pasted."""
     text = query_text(query)
     target = load_data(data) if data else open_store(store or Path("out/store"))
+    name = query if query in shipped_queries() or query.endswith(".rq") else "inline query"
     try:
         return target.query(text, use_default_graph_as_union=True,
                             substitutions=_substitutions(params or {}))
     except SyntaxError as err:
-        raise QueryError(f"{query}: invalid SPARQL ({err})") from err
+        raise QueryError(f"{name}: invalid SPARQL ({err})") from err
     except (OSError, ValueError) as err:
-        raise QueryError(f"{query}: {err}") from err
+        raise QueryError(f"{name}: {err}") from err
 
 
 def _plain(term: object) -> str | None:

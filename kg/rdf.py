@@ -14,8 +14,10 @@ from kg.model import DocResult, Document, EntityType, Fact
 from kg.resolve import Catalogue, Entity
 from kg.vocab import CATALOGUE_GRAPH, DOC, ID, KG
 
+_KINDS = ("state", "person", "body", "place", "resolution", "post", "statement", "evidence")
 PREFIXES = {"kg": KG._NS, "kgid": ID, "kgdoc": DOC, "dcterms": DCTERMS, "org": ORG,
-            "skos": SKOS, "rdfs": RDFS, "xsd": XSD, "rdf": RDF}
+            "skos": SKOS, "rdfs": RDFS, "xsd": XSD, "rdf": RDF} | {
+            kind: ID[kind + "/"] for kind in _KINDS}
 STATEMENT_CLASS = {
     "votedFor": KG.Vote, "votedAgainst": KG.Vote, "abstainedOn": KG.Vote,
     "negotiatedWith": KG.Negotiation, "visited": KG.Visit, "met": KG.Meeting,

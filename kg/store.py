@@ -11,7 +11,7 @@ from kg.errors import StoreError
 
 
 def open_store(path: Path) -> pyoxigraph.Store:
-    """Open an existing store.
+    """Open an existing store read-only (several readers may share it).
 
     Raises:
         StoreError: there is no store at ``path`` or it cannot be opened.
@@ -19,7 +19,7 @@ def open_store(path: Path) -> pyoxigraph.Store:
     if not path.is_dir():
         raise StoreError(f"{path}: no store here (run `kg build` first)")
     try:
-        return pyoxigraph.Store(str(path))
+        return pyoxigraph.Store.read_only(str(path))
     except OSError as err:
         raise StoreError(f"{path}: cannot open the store ({err})") from err
 

@@ -112,9 +112,15 @@ def _morph(token: Token, feature: str) -> set[str]:
 
 
 def _negated(token: Token) -> bool:
-    return any(c.lower_ in ("ne", "n'", "n’") for c in token.children) and any(
-        c.lower_ in NEGATORS for c in token.subtree if abs(c.i - token.i) <= 4
-    )
+    """"n'ont pas voté", "ne peut bloquer" (negation on the modal), "aucun pays ne…"."""
+    heads = [token] + ([token.head] if token.dep_ == "xcomp" or token.head.lemma_ in
+                       ("pouvoir", "devoir", "vouloir") else [])
+    heads += [c for c in token.children if c.lemma_ in ("pouvoir", "devoir", "vouloir")]
+    for head in heads:
+        if any(c.lower_ in ("ne", "n'", "n’") for c in head.children) and any(
+                c.lower_ in NEGATORS for c in head.subtree if abs(c.i - head.i) <= 6):
+            return True
+    return False
 
 
 PLANNING_WORDS = frozenset("prévoir devoir envisager prêt disposé programmer annoncer".split())
@@ -200,11 +206,11 @@ def subjects(trigger: Token, mentions: Sequence[TokenMention]) -> list[TokenMent
     """Entities in the subject of ``trigger``, climbing through conjoined and infinitive verbs."""
     token = trigger
     for _ in range(4):
-        for child in token.children:
-            if child.dep_ in ("obl:agent", "nsubj"):
-                found = entities_at(child, mentions)
-                if found:
-                    return found
+        found = [m for child in token.children if child.dep_ in ("obl:agent", "nsubj")
+                 for m in entities_at(child, mentions)]
+        people = [m for m in found if m.type is EntityType.PERSON]
+        if found:
+            return people or found
         climbs = ("conj", "xcomp", "advcl", "acl") + (("obj", "nmod") if token.pos_ == "NOUN"
                                                        else ())
         if token.dep_ in climbs and token.head.i != token.i:

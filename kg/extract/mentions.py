@@ -151,7 +151,7 @@ def _clean_person(span: Span) -> Span | None:
     if start >= end or end - start > 5:
         return None
     name = doc[start:end]
-    words = [t for t in name if t.lower_ not in _NAME_PARTICLES]
+    words = [t for t in name if t.lower_ not in _NAME_PARTICLES and t.text not in "-‑"]
     if not words or any(not t.text[:1].isupper() or _BAD_PERSON.search(t.text) for t in words):
         return None
     return name

@@ -106,6 +106,20 @@ def _is_trigger(token: Token, rule: R.VerbRule) -> bool:
     return token.pos_ in ("VERB", "NOUN") and not (token.pos_ == "VERB" and token.dep_ == "amod")
 
 
+def _left_subject(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMention]:
+    """The entity just left of a verb in its clause, when the parser found no subject
+    ("… que Moscou l'aurait bloqué" parsed with "Moscou" as a modifier)."""
+    start, _ = clause_window(trigger, ctx.masked)
+    doc = trigger.doc
+    marks = [t.i for t in doc[start:trigger.i] if t.dep_ == "mark" or t.lower_ in ("qui", "que")]
+    start = max([start] + [i + 1 for i in marks])
+    left = [m for m in in_window(ctx, start, trigger.i, rule.subject_types)
+            if not case_words(doc[m.start]) and not has_case(m, doc, R.PLACE_CASES | {"de", "avec"})]
+    if not left or any(t.pos_ not in ("AUX", "ADV", "PRON") for t in doc[left[-1].end:trigger.i]):
+        return []
+    return left[-1:]
+
+
 def verb_facts(ctx: Context) -> Iterator[RawFact]:
     """Facts of the simple verb and noun rules (visits, meetings, condemnations, …)."""
     for token in ctx.sent:
@@ -115,6 +129,9 @@ def verb_facts(ctx: Context) -> Iterator[RawFact]:
             if not _is_trigger(token, rule):
                 continue
             subs = [m for m in subjects(token, ctx.mentions) if m.type in rule.subject_types]
+            if not subs and token.pos_ == "VERB" and not any(
+                    c.dep_.startswith("nsubj") for c in token.children):
+                subs = _left_subject(token, rule, ctx)
             if not subs and token.pos_ == "NOUN":
                 subs = [m for c in token.children if c.dep_ in ("nmod",)
                         for m in entities_at(c, ctx.mentions)

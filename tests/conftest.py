@@ -1,0 +1,34 @@
+"""Shared fixtures: the real pipeline and one seed build per test session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from kg.build import Summary, build
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLD = ROOT / "tests" / "gold"
+
+
+@dataclass(frozen=True)
+class SeedBuild:
+    """A build of the seed articles."""
+
+    out: Path
+    summary: Summary
+    dataset: rdflib.Dataset
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
+    """The seed graph, built once with the default model."""
+    out = tmp_path_factory.mktemp("seed-build")
+    summary = build([SEEDS], out=out)
+    dataset = rdflib.Dataset()
+    dataset.parse(out / "graph.trig", format="trig")
+    return SeedBuild(out, summary, dataset)
