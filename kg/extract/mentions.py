@@ -26,7 +26,7 @@ _PLACE_CASES = frozenset("à au en vers dans depuis jusqu' jusque près sur".spl
 _MOTION = frozenset("partir venir revenir rentrer arriver quitter rapatrier évacuer fuir".split())
 # Verbs whose "à X" is an addressee (a government), not a place: "demander à Moscou".
 _ADDRESSEE = frozenset(
-    "demander réclamer exiger appeler enjoindre reprocher imposer proposer offrir fournir livrer "
+    "demander demande réclamer exiger appeler enjoindre reprocher imposer proposer offrir fournir livrer "
     "envoyer adresser dire annoncer répondre écrire opposer promettre remettre transmettre "
     "signifier lancer rappeler".split()
 )
@@ -86,6 +86,10 @@ def _capital_is_place(span: Span) -> bool:
         return True
     if "de" in _case_words(root) and root.head.lemma_ in _MOTION:
         return True
+    following = span.doc[span.end:span.end + 3]
+    if len(following) == 3 and following[0].text == "," and following[2].lemma_ in ("capitale",
+                                                                                  "ville"):
+        return True  # "Kiev, la capitale, se prépare"
     return any(t.lemma_ in ("capitale", "ville") for t in root.children if t.dep_ == "appos")
 
 

@@ -16,19 +16,42 @@ from kg.model import Post
 _NOT_ROLE = frozenset({"gouvernement", "délégation", "diplomatie", "homologues"})
 
 
-def _role_noun(person: TokenMention, doc: Doc) -> Token | None:
-    """The role noun in apposition to a person, on either side."""
-    root = doc[person.start]
-    candidates = [root.head] if root.dep_ in ("appos", "flat:name", "nmod") else []
-    candidates += [c for t in doc[person.start:person.end] for c in t.children
-                   if c.dep_ == "appos" and not person.start <= c.i < person.end]
-    if person.start > 0:
-        candidates.append(doc[person.start - 1])
-        if person.start > 1 and doc[person.start - 1].pos_ == "ADJ":
-            candidates.append(doc[person.start - 2])
-    for token in candidates:
-        if token.lemma_ in ROLE_NOUNS and token.lemma_ not in _NOT_ROLE and token.pos_ == "NOUN":
+def _is_role(token: Token) -> bool:
+    return token.lemma_ in ROLE_NOUNS and token.lemma_ not in _NOT_ROLE and token.pos_ == "NOUN"
+
+
+def _climb_to_role(token: Token, limit: int) -> Token | None:
+    """``token`` or a head above it that is a role noun ("diplomatie" -> "chef")."""
+    for _ in range(3):
+        if _is_role(token):
             return token
+        if token.head.i == token.i or token.head.i >= limit:
+            return None
+        token = token.head
+    return None
+
+
+def _role_noun(person: TokenMention, doc: Doc) -> Token | None:
+    """The role noun in apposition to a person, on either side: "le négociateur russe Vladimir
+    Medinski", "Sergei Lavrov, ministre russe…", "le chef de la diplomatie américaine Antony
+    Blinken", "L'ambassadeur d'Ukraine aux Nations unies, Sergiy Kyslytsya,"."""
+    root = doc[person.start]
+    after = [c for t in doc[person.start:person.end] for c in t.children
+             if c.dep_ == "appos" and not person.start <= c.i < person.end and _is_role(c)]
+    if after:
+        return after[0]
+    before = []
+    if root.dep_ in ("appos", "flat:name", "nmod") and root.head.i < person.start:
+        before.append(root.head)
+    if person.start > 0:
+        previous = doc[person.start - 1]
+        if previous.text == "," and person.start > 1:
+            previous = doc[person.start - 2]
+        before.append(previous)
+    for token in before:
+        role = _climb_to_role(token, person.start)
+        if role is not None:
+            return role
     return None
 
 
@@ -43,7 +66,8 @@ def _org_and_role(noun: Token, mentions: Sequence[TokenMention]) -> tuple[str | 
     org = states[0] if states else (bodies[0] if bodies else None)
     if org is None:
         return None, ""
-    drop = set(range(org.start, org.end))
+    drop = set(range(org.start, org.end)) | {
+        i for m in inside if m.type is T.PERSON for i in range(m.start, m.end)}
     words = []
     for token in tokens:
         if token.i in drop or token.pos_ == "PUNCT":

@@ -103,7 +103,9 @@ def _is_trigger(token: Token, rule: R.VerbRule) -> bool:
         return False
     if rule.reflexive and not any(c.lower_ in ("se", "s'", "s’") for c in token.children):
         return False
-    return token.pos_ in ("VERB", "NOUN") and not (token.pos_ == "VERB" and token.dep_ == "amod")
+    if rule.nouns:
+        return token.pos_ == "NOUN"
+    return token.pos_ == "VERB" and token.dep_ != "amod"
 
 
 def _left_subject(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMention]:
@@ -187,8 +189,8 @@ def _agent_of(noun: Token, pool: Sequence[TokenMention]) -> list[TokenMention]:
     """Who carries out an attack noun: "frappes russes", "invasion … par Moscou", or the subject
     of "lancer"/"mener" ("la Russie lançait son opération")."""
     found = [m for c in noun.children if c.dep_ == "amod" for m in entities_at(c, pool)]
-    found += [m for c in noun.children if c.dep_ in ("nmod", "obl:agent") and
-              case_words(c) & {"par"} for m in entities_at(c, pool)]
+    found += [m for c in noun.subtree if c.dep_ in ("nmod", "obl:agent") and
+              case_words(c) & {"par"} and c.i - noun.i <= 8 for m in entities_at(c, pool)]
     if not found and noun.head.lemma_ in R.LAUNCH_VERBS:
         found = subjects(noun.head, pool)
     return [m for m in found if m.type is T.STATE]

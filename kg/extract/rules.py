@@ -27,6 +27,7 @@ class VerbRule:
         cases: prepositions the object must follow (empty: a direct object).
         reflexive: the verb needs "se" ("se rendre").
         noun_object: the object may be the complement of an abstract noun ("l'agression russe").
+        nouns: the triggers are nouns ("visite", "réunion") rather than verbs.
     """
 
     name: str
@@ -37,6 +38,7 @@ class VerbRule:
     cases: frozenset[str] = frozenset()
     reflexive: bool = False
     noun_object: bool = False
+    nouns: bool = False
 
 
 def _set(words: str) -> frozenset[str]:
@@ -54,18 +56,18 @@ VERB_RULES: tuple[VerbRule, ...] = (
              frozenset({T.PERSON}), frozenset({T.PLACE, T.STATE}), _set("à au aux en")),
     VerbRule("visit.noun", "visited", _set("visite voyage déplacement tournée"),
              frozenset({T.PERSON, T.STATE, T.BODY}), frozenset({T.PLACE, T.STATE}),
-             _set("à au aux en")),
+             _set("à au aux en"), nouns=True),
     VerbRule("meet.verb", "met", _set("rencontrer recevoir"), frozenset({T.PERSON}),
              frozenset({T.PERSON})),
     VerbRule("meet.with", "met", _set("entretenir réunir"), frozenset({T.PERSON}),
              frozenset({T.PERSON}), _set("avec")),
     VerbRule("meet.noun", "met",
              _set("rencontre réunion déjeuner dîner entretien entrevue tête-à-tête"),
-             frozenset({T.PERSON}), frozenset({T.PERSON}), _set("avec")),
+             frozenset({T.PERSON}), frozenset({T.PERSON}), _set("avec"), nouns=True),
     VerbRule("condemn.verb", "condemned", _set("condamner dénoncer fustiger déplorer"),
              object_types=ACTORS, noun_object=True),
     VerbRule("accuse.verb", "accused", _set("accuser"), object_types=AGENTS),
-    VerbRule("demand.addressee", "demanded", _set("demander exiger réclamer enjoindre"),
+    VerbRule("demand.addressee", "demanded", _set("demander demande exiger réclamer enjoindre"),
              object_types=AGENTS, cases=_set("à au aux de")),
     VerbRule("demand.call", "demanded", _set("appeler exhorter sommer"), object_types=AGENTS),
     VerbRule("support.verb", "supported", _set("soutenir appuyer épauler"),
