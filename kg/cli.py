@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from kg.annotate import DEFAULT_MODEL
@@ -17,7 +18,7 @@ from kg.errors import KgError
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Build a knowledge graph of French news: who voted, negotiated, visited "
                        "and met whom, with the sentence each fact came from.")
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 EXIT_INPUT_SKIPPED = 3
@@ -25,7 +26,7 @@ EXIT_NOTHING_READ = 4
 
 
 def _fail(error: KgError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {error}", highlight=False, markup=True)
+    err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -93,9 +94,11 @@ def query(
         table = q.to_table(results)
     except KgError as error:
         raise _fail(error) from error
-    view = RichTable(*table.variables, show_lines=False)
+    view = RichTable(show_lines=False)
+    for name in table.variables:
+        view.add_column(name, overflow="fold")
     for row in table.rows:
-        view.add_row(*(cell or "" for cell in row))
+        view.add_row(*(escape(q.compact(cell)) for cell in row))
     out.print(view)
     out.print(f"{len(table.rows)} rows", highlight=False)
 

@@ -14,6 +14,8 @@ from kg.store import open_store
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG,
             ".nq": ox.RdfFormat.N_QUADS, ".nt": ox.RdfFormat.N_TRIPLES}
+_COMPACT = (("kgdoc", "https://w3id.org/kgfr/doc/"), ("kg", "https://w3id.org/kgfr/ns#"),
+            ("kgid", "https://w3id.org/kgfr/id/"))
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                   "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
 
@@ -103,6 +105,22 @@ def to_table(results: Results) -> Table:
                            for t in results))
     names = tuple(v.value for v in results.variables)
     return Table(names, tuple(tuple(_plain(row[n]) for n in names) for row in results))
+
+
+def compact(value: str | None) -> str:
+    """An IRI of the project written with its prefix (``state:RUS``), for tables.
+
+    >>> compact("https://w3id.org/kgfr/id/state/RUS")
+    'state:RUS'
+    """
+    if value is None:
+        return ""
+    for prefix, namespace in _COMPACT:
+        if value.startswith(namespace):
+            rest = value[len(namespace):]
+            return rest.replace("/", ":", 1) if prefix == "kgid" and "/" in rest else \
+                f"{prefix}:{rest}"
+    return value
 
 
 def serialize(results: ox.QuerySolutions | ox.QueryBoolean, fmt: str) -> str:

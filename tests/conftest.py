@@ -23,6 +23,14 @@ class SeedBuild:
     summary: Summary
     dataset: rdflib.Dataset
 
+    @property
+    def union(self) -> rdflib.Graph:
+        """All named graphs merged (rdflib's Dataset methods see only its default graph)."""
+        graph = rdflib.Graph()
+        for s, p, o, _ in self.dataset.quads((None, None, None, None)):
+            graph.add((s, p, o))
+        return graph
+
 
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
