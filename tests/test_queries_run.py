@@ -12,8 +12,6 @@ PARAMS = {"entity": {"name": "Russie"}}
 
 @pytest.mark.parametrize("name", sorted(shipped_queries()))
 def test_query_returns_rows_on_seeds(seed_build: SeedBuild, name: str) -> None:
-    if name == "statements":
-        pytest.xfail("the seeds state no denied, negated or hypothetical fact between entities")
     table = to_table(execute(name, store=seed_build.out / "store", params=PARAMS.get(name)))
     assert table.rows, name
 

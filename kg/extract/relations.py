@@ -53,6 +53,10 @@ _OBJECT_DEPS = ("obj", "iobj", "obl:arg", "obl:mod", "obl", "nmod", "nsubj:pass"
 _AGENT_CASES = frozenset({"de", "du", "des", "d'"})
 
 
+def _mention_at(token: Token, pool: Sequence[TokenMention]) -> TokenMention | None:
+    return next((m for m in pool if m.start <= token.i < m.end), None)
+
+
 def case_words(token: Token) -> set[str]:
     """Prepositions introducing the phrase headed by ``token`` ("à", "au", "avec"…)."""
     return {c.lower_.replace("’", "'") for c in token.children if c.dep_ in ("case", "fixed")}
@@ -78,7 +82,8 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
     candidates += [t for t in doc[trigger.i + 1:end] if t not in candidates]
     candidates += [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i < trigger.i]
     for token in candidates:
-        if token.i in ctx.masked or token.pos_ not in ("NOUN", "PROPN", "PRON"):
+        if token.i in ctx.masked or (token.pos_ not in ("NOUN", "PROPN", "PRON") and
+                                     _mention_at(token, pool) is None):
             continue
         cases = case_words(token)
         if rule.cases and not cases & rule.cases:
