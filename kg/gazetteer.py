@@ -46,6 +46,7 @@ class BodyInfo:
     key: str
     label: str
     aliases: frozenset[str]
+    part_of: str | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -59,6 +60,14 @@ class Gazetteer:
     adjectives: dict[str, str] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=dict)
     body_names: dict[str, str] = field(default_factory=dict)
+
+    def compatible_bodies(self, a: str | None, b: str | None) -> bool:
+        """Whether two bodies may be the author of one text: unknown, equal, or one part of the
+        other (the General Assembly is part of the UN)."""
+        if not a or not b or a == b:
+            return True
+        return (a in self.bodies and self.bodies[a].part_of == b) or (
+            b in self.bodies and self.bodies[b].part_of == a)
 
     def state_key(self, text: str) -> str | None:
         """The state a name, capital or demonym designates, as ``state/ISO3``."""
@@ -172,7 +181,9 @@ def _bodies(path: Path) -> Iterator[BodyInfo]:
         if label is None:
             raise OntologyError(f"{path}: {body} has no rdfs:label")
         aliases = {str(a) for a in graph.objects(body, SKOS.altLabel)} | {str(label)}
-        yield BodyInfo(str(body).removeprefix(prefix), str(label), frozenset(aliases))
+        parent = graph.value(body, KG.partOf)
+        yield BodyInfo(str(body).removeprefix(prefix), str(label), frozenset(aliases),
+                       str(parent).removeprefix(prefix) if parent else None)
 
 
 def _ambiguous(states: list[StateInfo]) -> set[str]:

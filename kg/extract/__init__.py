@@ -101,7 +101,7 @@ def extract_document(document: Document, doc: Doc, nlp: Language, gaz: Gazetteer
     """Everything one document states: mentions, facts with evidence, resolutions."""
     anchor = document_date(document.text, document.date)
     mentions = find_mentions(doc, nlp, gaz)
-    found = find_resolutions(doc, mentions, anchor)
+    found = find_resolutions(doc, mentions, anchor, gaz)
     res_mentions = resolution_mentions(found, [local_resolution_key(document.id, r.index)
                                                for r in found])
     facts: list[Fact] = []

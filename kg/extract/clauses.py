@@ -111,7 +111,7 @@ def _morph(token: Token, feature: str) -> set[str]:
     return values
 
 
-def _negated(token: Token) -> bool:
+def negated(token: Token) -> bool:
     """"n'ont pas voté", "ne peut bloquer" (negation on the modal), "aucun pays ne…"."""
     heads = [token] + ([token.head] if token.dep_ == "xcomp" or token.head.lemma_ in
                        ("pouvoir", "devoir", "vouloir") else [])
@@ -138,7 +138,7 @@ def modality(trigger: Token) -> Modality:
     anchor = nearest_verb(trigger)
     if any(t.lemma_ in DENIAL for t in chain[1:]):
         return Modality.DENIED
-    if _negated(anchor) or _negated(trigger):
+    if negated(anchor) or negated(trigger):
         return Modality.NEGATED
     helpers = {c.lemma_ for c in anchor.children if c.dep_.startswith("aux") or c.pos_ == "AUX"}
     helpers |= {anchor.head.lemma_} if anchor.dep_ == "xcomp" else set()

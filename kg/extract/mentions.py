@@ -109,6 +109,7 @@ def _gazetteer_mentions(doc: Doc, nlp: Language, gaz: Gazetteer) -> list[TokenMe
         if kind == "BODY":
             key = gaz.body_names[fold(span.text)]
             mentions.append(TokenMention(key, EntityType.BODY, start, end, gaz.bodies[key].label))
+            mentions += _nested_bodies(doc, found, start, end, key, gaz)
             continue
         iso = gaz.state_key(span.text)
         if iso is None:
@@ -120,6 +121,19 @@ def _gazetteer_mentions(doc: Doc, nlp: Language, gaz: Gazetteer) -> list[TokenMe
             mentions.append(TokenMention(iso, EntityType.STATE, start, end,
                                          gaz.states[iso[6:]].label))
     return mentions
+
+
+def _nested_bodies(doc: Doc, found: list[tuple[int, int, str]], start: int, end: int,
+                   outer: str, gaz: Gazetteer) -> list[TokenMention]:
+    """Bodies named inside a longer body name: "Conseil de sécurité de l'ONU" also names the ONU."""
+    out = []
+    for s, e, kind in found:
+        if kind != "BODY" or not (start <= s and e <= end) or (s, e) == (start, end):
+            continue
+        key = gaz.body_names[fold(doc[s:e].text)]
+        if key != outer:
+            out.append(TokenMention(key, EntityType.BODY, s, e, gaz.bodies[key].label))
+    return out
 
 
 def _compound_demonyms(doc: Doc, gaz: Gazetteer, taken: set[int]) -> list[TokenMention]:

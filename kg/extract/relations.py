@@ -198,6 +198,10 @@ def _agent_of(noun: Token, pool: Sequence[TokenMention]) -> list[TokenMention]:
               case_words(c) & {"par"} and c.i - noun.i <= 8 for m in entities_at(c, pool)]
     if not found and noun.head.lemma_ in R.LAUNCH_VERBS:
         found = subjects(noun.head, pool)
+    if not found and any(c.dep_ == "det" and "Yes" in c.morph.get("Poss") for c in noun.children):
+        earlier = [m for m in pool if noun.sent.start <= m.start < noun.i and
+                   m.type is T.STATE and not has_case(m, noun.doc, {"contre", "en", "à"})]
+        found = earlier[-1:]  # "… de la Russie suite à son invasion de l'Ukraine"
     return [m for m in found if m.type is T.STATE]
 
 

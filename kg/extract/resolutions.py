@@ -7,14 +7,16 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.clauses import entities_at, quote_mask
+from kg.extract.clauses import entities_at, negated, quote_mask
 from kg.extract.dates import When, find_dates, resolve
 from kg.extract.mentions import TokenMention
+from kg.gazetteer import Gazetteer
 from kg.model import EntityType, Modality
 
 _HEADS = frozenset({"résolution", "texte"})
 _DEFINITE = frozenset("le la l' l’ ce cette cet son sa leur".split())
 _ADOPT = frozenset("adopter voter approuver entériner".split())
+_OTHER = frozenset("propre autre nouveau second concurrent rival".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,9 @@ def _phrase(head: Token) -> tuple[int, int]:
     keep = [head] + [t for c in head.children if c.dep_ in ("nmod", "amod") for t in c.subtree]
     start = min(t.i for t in keep if t.pos_ != "DET")
     end = max(t.i for t in keep) + 1
+    stop = next((t.i for t in head.doc[head.i + 1:end] if t.pos_ in ("PRON", "VERB", "PUNCT")
+                 or t.lower_ in ("qui", "que", "dont")), end)
+    end = min(end, stop)
     while end > start and (head.doc[end - 1].is_punct or head.doc[end - 1].pos_ == "DET"):
         end -= 1
     return start, end
@@ -88,15 +93,13 @@ def _candidate(token: Token) -> Token | None:
             c.lemma_ == "projet" for c in token.children)):
         return None
     head = token.head if token.head.lemma_ == "projet" and token.dep_ == "nmod" else token
-    verb = head.head
-    if any(c.lower_ in ("ne", "n'", "n’") for c in verb.children) and any(
-            c.lemma_ == "pouvoir" for c in [verb, *verb.children]):
+    if negated(head.head):
         return None  # "aucun pays ne peut bloquer une résolution": generic
     return head
 
 
-def find_resolutions(doc: Doc, mentions: Sequence[TokenMention], anchor: When | None
-                     ) -> list[ResolutionMention]:
+def find_resolutions(doc: Doc, mentions: Sequence[TokenMention], anchor: When | None,
+                     gaz: Gazetteer) -> list[ResolutionMention]:
     """Resolution mentions in text order, with definite ones linked to an earlier resolution."""
     found: list[ResolutionMention] = []
     masked = {i for s in doc.sents for i in quote_mask(s)}
@@ -110,7 +113,8 @@ def find_resolutions(doc: Doc, mentions: Sequence[TokenMention], anchor: When | 
         det = next((c.lower_ for c in head.children if c.dep_ in ("det", "nmod:poss")), "")
         mention = ResolutionMention(len({r.index for r in found}), start, end,
                                     doc[start:end].text, body, when, draft, _quote(head))
-        earlier = _same(mention, found, definite=det in _DEFINITE)
+        other = any(c.lemma_ in _OTHER for c in head.children if c.dep_ == "amod")
+        earlier = None if other else _same(mention, found, gaz, definite=det in _DEFINITE)
         if earlier is not None:
             mention = replace(mention, index=earlier.index, body=mention.body or earlier.body,
                               when=mention.when or earlier.when)
@@ -118,16 +122,16 @@ def find_resolutions(doc: Doc, mentions: Sequence[TokenMention], anchor: When | 
     return found
 
 
-def _same(mention: ResolutionMention, found: list[ResolutionMention], *, definite: bool
-          ) -> ResolutionMention | None:
+def _same(mention: ResolutionMention, found: list[ResolutionMention], gaz: Gazetteer, *,
+          definite: bool) -> ResolutionMention | None:
     for earlier in reversed(found):
         if mention.when and earlier.when and mention.when.value[-5:] == earlier.when.value[-5:]:
             return earlier
         if mention.quote and earlier.quote and mention.quote[:40] == earlier.quote[:40]:
             return earlier
         if definite and earlier.draft == mention.draft and not (
-                mention.when and earlier.when) and (not mention.body or not earlier.body or
-                                                    mention.body == earlier.body):
+                mention.when and earlier.when) and gaz.compatible_bodies(mention.body,
+                                                                         earlier.body):
             return earlier
     return None
 
