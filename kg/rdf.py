@@ -192,12 +192,14 @@ def write_trig(dataset: Dataset, path: Path) -> None:
 
 
 def nquads(dataset: Dataset) -> str:
-    """Sorted N-Quads of every named graph."""
-    lines = set()
+    """Sorted N-Quads of every named graph (rdflib's writer escapes line breaks in literals)."""
+    quads = Dataset()
     for graph in named_graphs(dataset):
-        for s, p, o in graph:
-            lines.add(f"{s.n3()} {p.n3()} {o.n3()} {graph.identifier.n3()} .\n")
-    return "".join(sorted(lines))
+        target = quads.graph(graph.identifier)
+        for triple in graph:
+            target.add(triple)
+    text = quads.serialize(format="nquads")
+    return "".join(sorted(set(text.splitlines(keepends=True)) - {"\n"}))
 
 
 def _atomic_write(path: Path, text: str) -> None:

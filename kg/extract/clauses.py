@@ -193,8 +193,10 @@ def entities_at(token: Token, mentions: Sequence[TokenMention], depth: int = 0
         if people:
             out += people[:1]
         else:
-            out += [m for c in token.children if c.dep_ in ("amod", "nmod")
-                    for m in mentions if m.start <= c.i < m.end and m.type is EntityType.STATE][:1]
+            states = [m for c in token.children if c.dep_ in ("amod", "nmod")
+                      for t in [c, *(x for x in c.children if x.dep_ == "conj")]
+                      for m in mentions if m.start <= t.i < m.end and m.type is EntityType.STATE]
+            out += list(dict.fromkeys(states))  # "les délégations russe et ukrainienne"
     for child in token.children:
         if child.dep_ in ("conj", "appos") and not (here and child.dep_ == "appos" and
                                                      here[0].type is EntityType.PERSON):

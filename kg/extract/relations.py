@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract import rules as R
 from kg.extract.clauses import (clause_window, entities_at, has_case, nearest_verb, quote_mask,
@@ -100,7 +100,20 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
         found = [m for m in found if m.type in rule.object_types and m.start not in ctx.masked]
         if found:
             return found
+    if rule.object_types == {T.RESOLUTION}:
+        return _nearest_resolution(trigger, ctx)
     return []
+
+
+def _nearest_resolution(token: Token, ctx: Context) -> list[TokenMention]:
+    """The resolution a participle or noun is about: the noun it modifies ("Le texte, préparé par
+    …"), else the nearest resolution of the sentence ("Porté par l'Algérie, … le texte")."""
+    same = [r for r in ctx.resolutions if ctx.sent.start <= r.start < ctx.sent.end and
+            r.start not in ctx.masked]
+    head = [r for r in same if r.start <= token.head.i < r.end]
+    if head:
+        return head
+    return sorted(same, key=lambda r: abs(r.start - token.i))[:1]
 
 
 def _is_trigger(token: Token, rule: R.VerbRule) -> bool:
@@ -171,9 +184,11 @@ def negotiation_facts(ctx: Context) -> Iterator[RawFact]:
         parties = [m for m in near if m.end - m.start > 1 or "-" in m.label]
         parties = [m for m in near if any(n.start == m.start for n in parties)]
         window = in_window(ctx, start, end, R.AGENTS)
-        parties += [m for m in window if has_case(m, doc, {"entre"})]
-        parties += [c for m in list(parties) for c in window  # "entre Kiev et Moscou"
-                    if 0 < c.start - m.end <= 2 and doc[m.end].lower_ == "et"]
+        parties += [m for t in doc[start:end] if "entre" in case_words(t) and t.i > token.i - 2
+                    for m in entities_at(t, ctx.mentions)]  # "entre Kiev et Moscou"
+        if noun and any(c.dep_ == "det" and "Yes" in c.morph.get("Poss") for c in token.children):
+            together = subjects(nearest_verb(token), ctx.mentions)  # "… ont repris leurs pourparlers"
+            parties += together if len(together) > 1 else []
         others = [m for m in window if m.start > token.i and has_case(m, doc, {"avec"})]
         if not others:
             others = [m for c in doc[token.i:end] if c.lemma_ == "homologue"
@@ -237,6 +252,28 @@ def attack_facts(ctx: Context) -> Iterator[RawFact]:
                               noun_trigger=True)
 
 
+def veto_facts(ctx: Context) -> Iterator[RawFact]:
+    """vetoed, from the noun: "la Russie a opposé son veto à un projet", "bloqué par un veto
+    américain", "le veto opposé par la Russie à un projet" (not "droit de veto")."""
+    for token in ctx.sent:
+        if token.lemma_ != "veto" or token.pos_ != "NOUN" or token.i in ctx.masked:
+            continue
+        if token.head.lemma_ == "droit" or any(c.lemma_ == "droit" for c in token.children):
+            continue
+        pool = ctx.mentions
+        agents = [m for c in token.children if c.dep_ == "amod" for m in entities_at(c, pool)]
+        agents += [m for c in token.subtree if case_words(c) & {"par"} and c.i > token.i
+                   for m in entities_at(c, pool)]
+        if not agents and token.dep_ in ("obj", "nsubj:pass", "obl:arg"):
+            agents = subjects(token.head, pool)
+        agents = [m for m in agents if m.type is T.STATE]
+        verb = nearest_verb(token)
+        target = _nearest_resolution(token, ctx) or [r for r in ctx.resolutions
+                                                     if r.start < token.i][-1:]
+        for agent, resolution in itertools.product(agents, target):
+            yield RawFact(agent.key, "vetoed", resolution.key, verb, "veto.noun")
+
+
 _TALLY = re.compile(
     r"(?P<n>\d[\d\s]*|\w+)\s+(?:(?:voix|votes)\s+)?(?P<kind>pour|contre|abstentions?|"
     r"votes positifs|voix pour|en faveur)\b", re.IGNORECASE)
@@ -248,11 +285,35 @@ def number(text: str) -> int | None:
     return int(text) if text.isdigit() else R.NUMBER_WORDS.get(text)
 
 
+def _alongside(mention: TokenMention, doc: Doc) -> bool:
+    """"aux côtés de la Russie": a fellow voter, not a complement."""
+    return any(t.lower_ in ("côtés", "côté") for t in doc[max(0, mention.start - 3):mention.start])
+
+
+def _list_end(trigger: Token, stop: int) -> int:
+    """End of the list of voters after a trigger: past a colon that follows it."""
+    sent = trigger.sent
+    following = [t for t in trigger.doc[trigger.i + 1:min(trigger.i + 4, sent.end)]]
+    if any(t.text == ":" for t in following):
+        return next((t.i for t in trigger.doc[trigger.i + 4:sent.end] if t.text in ";."),
+                    sent.end)
+    return stop
+
+
+def _supports_text(token: Token) -> bool:
+    """"ont appuyé le texte", "l'ont soutenu": a vote for a resolution."""
+    return token.lemma_ in R.SUPPORT_TEXT and token.pos_ == "VERB" and any(
+        c.dep_ == "obj" and (c.pos_ == "PRON" or c.lemma_ in ("texte", "projet", "résolution"))
+        for c in token.children)
+
+
 def _position(token: Token) -> str | None:
     if token.lemma_ in ("abstenir", "abstenu", "abstention") or token.lower_.startswith("absten"):
         return "abstainedOn"
     if token.lemma_ == "opposer" and any(c.lower_ in ("s'", "s’", "se") for c in token.children):
         return "votedAgainst"
+    if _supports_text(token):
+        return "votedFor"
     if token.lemma_ == "voter":
         after = {t.lower_ for t in token.doc[token.i + 1 : token.i + 4]}
         if after & R.VOTE_AGAINST:
@@ -270,10 +331,15 @@ def vote_facts(ctx: Context) -> Iterator[RawFact]:
         start, end = clause_window(token, ctx.masked)
         stop = min(triggers[index + 1].i if index + 1 < len(triggers) else end, end)
         states = [m for m in in_window(ctx, start, token.i, frozenset({T.STATE}))
-                  if not has_case(m, doc, {"contre", "de", "à", "en", "au", "avec", "sur"})]
+                  if _alongside(m, doc) or
+                  not has_case(m, doc, {"contre", "de", "à", "en", "au", "avec", "sur", "par"})]
         partitive = [t.i for t in doc[token.i:stop] if t.lower_ == "dont"]
         if partitive:
             states += in_window(ctx, partitive[0], stop, frozenset({T.STATE}))
+        if not states:  # "Ont voté contre, …, la Chine…" / "Quatre pays se sont abstenus : …"
+            states = [m for m in in_window(ctx, token.i + 1, _list_end(token, stop),
+                                           frozenset({T.STATE}))
+                      if _alongside(m, doc) or not has_case(m, doc, {"contre", "à", "au", "en"})]
         counts = {}
         for t in doc[start:token.i]:
             if t.pos_ == "NUM" or (t.lower_ in R.NUMBER_WORDS and t.pos_ in ("NUM", "DET")):

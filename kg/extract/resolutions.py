@@ -85,17 +85,32 @@ def _when(head: Token, anchor: When | None) -> When | None:
     return None
 
 
-def _candidate(token: Token) -> Token | None:
-    """The head noun of a resolution mention, or None for generic or plural uses."""
-    if token.lemma_ not in _HEADS or "Plur" in token.morph.get("Number"):
+_UN_CONTEXT = frozenset("résolution conseil assemblée veto vote voter onu".split())
+
+
+def _candidate(token: Token, earlier: bool) -> Token | None:
+    """The head noun of a resolution mention, or None for generic or plural uses.
+
+    "résolution" and "projet de résolution/texte" always count; a bare "texte" or "projet"
+    counts when the document already named a resolution, or the sentence is about a UN vote.
+    """
+    if token.lemma_ not in _HEADS | {"projet"} or "Plur" in token.morph.get("Number"):
         return None
-    if token.lemma_ == "texte" and not (token.head.lemma_ == "projet" or any(
-            c.lemma_ == "projet" for c in token.children)):
+    if token.pos_ != "NOUN":
         return None
-    head = token.head if token.head.lemma_ == "projet" and token.dep_ == "nmod" else token
-    if negated(head.head):
+    if token.lemma_ == "texte" and token.head.lemma_ == "projet" and token.dep_ == "nmod":
+        return None  # counted at "projet"
+    if token.lemma_ == "résolution" and token.head.lemma_ == "projet" and token.dep_ == "nmod":
+        return None
+    if token.lemma_ in ("texte", "projet") and not any(
+            c.lemma_ in ("résolution", "texte") for c in token.children):
+        context = earlier or any(t.lemma_.lower() in _UN_CONTEXT for t in token.sent)
+        if not context or any(c.dep_ == "nmod" and c.lemma_ not in _UN_CONTEXT and
+                              c.pos_ == "NOUN" for c in token.children):
+            return None  # "projet de loi", "un texte de l'écrivain"
+    if negated(token.head):
         return None  # "aucun pays ne peut bloquer une résolution": generic
-    return head
+    return token
 
 
 def find_resolutions(doc: Doc, mentions: Sequence[TokenMention], anchor: When | None,
@@ -104,7 +119,7 @@ def find_resolutions(doc: Doc, mentions: Sequence[TokenMention], anchor: When | 
     found: list[ResolutionMention] = []
     masked = {i for s in doc.sents for i in quote_mask(s)}
     for token in doc:
-        if token.i in masked or (head := _candidate(token)) is None or (
+        if token.i in masked or (head := _candidate(token, bool(found))) is None or (
                 found and found[-1].start <= head.i < found[-1].end):
             continue
         start, end = _phrase(head)

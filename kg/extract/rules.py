@@ -57,7 +57,7 @@ VERB_RULES: tuple[VerbRule, ...] = (
     VerbRule("visit.noun", "visited", _set("visite voyage déplacement tournée"),
              frozenset({T.PERSON, T.STATE, T.BODY}), frozenset({T.PLACE, T.STATE}),
              _set("à au aux en"), nouns=True),
-    VerbRule("meet.verb", "met", _set("rencontrer recevoir"), frozenset({T.PERSON}),
+    VerbRule("meet.verb", "met", _set("rencontrer retrouver"), frozenset({T.PERSON}),
              frozenset({T.PERSON})),
     VerbRule("meet.with", "met", _set("entretenir réunir"), frozenset({T.PERSON}),
              frozenset({T.PERSON}), _set("avec")),
@@ -71,8 +71,10 @@ VERB_RULES: tuple[VerbRule, ...] = (
              object_types=AGENTS, cases=_set("à au aux de")),
     VerbRule("demand.call", "demanded", _set("appeler exhorter sommer"), object_types=AGENTS),
     VerbRule("support.verb", "supported", _set("soutenir appuyer épauler"),
-             object_types=ACTORS, noun_object=True),
-    VerbRule("draft.verb", "drafted", _set("rédiger présenter déposer proposer élaborer"),
+             object_types=AGENTS, noun_object=True),
+    VerbRule("draft.verb", "drafted",
+             _set("rédiger présenter déposer proposer élaborer préparer porter coparrainer "
+                  "parrainer soumettre circuler"),
              object_types=frozenset({T.RESOLUTION})),
     VerbRule("veto.verb", "vetoed", _set("bloquer"), frozenset({T.STATE}),
              frozenset({T.RESOLUTION})),
@@ -80,8 +82,8 @@ VERB_RULES: tuple[VerbRule, ...] = (
     VerbRule("attack.verb", "attacked",
              _set("attaquer envahir bombarder pilonner agresser frapper"),
              frozenset({T.STATE}), frozenset({T.STATE}), noun_object=True),
-    VerbRule("host.verb", "hosted", _set("accueillir héberger"), frozenset({T.STATE, T.PERSON}),
-             frozenset({T.PERSON, T.STATE})),
+    VerbRule("host.verb", "hosted", _set("accueillir héberger recevoir"),
+             frozenset({T.STATE, T.PERSON, T.BODY}), frozenset({T.PERSON, T.STATE, T.BODY})),
 )
 
 ATTACK_NOUNS = _set("invasion agression attaque offensive frappe bombardement opération assaut")
@@ -96,6 +98,7 @@ ORDINALS = {"premier": 1, "première": 1, "premiers": 1, "premières": 1, "deuxi
 ROUND_NOUNS = _set("round session cycle série tour volet")
 
 VOTE_AGAINST = _set("non contre")
+SUPPORT_TEXT = _set("soutenir appuyer approuver")
 VOTE_FOR = _set("pour oui favorable faveur")
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
