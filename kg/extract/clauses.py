@@ -204,15 +204,35 @@ def entities_at(token: Token, mentions: Sequence[TokenMention], depth: int = 0
     return list(dict.fromkeys(out))
 
 
-def subjects(trigger: Token, mentions: Sequence[TokenMention]) -> list[TokenMention]:
-    """Entities in the subject of ``trigger``, climbing through conjoined and infinitive verbs."""
+def _pronoun(child: Token, token: Token, mentions: Sequence[TokenMention],
+             earlier: Sequence[TokenMention]) -> list[TokenMention]:
+    """A subject pronoun's referent: "qui" is the noun its clause modifies; "il"/"elle" the most
+    recent person before it (the salient actor of news prose)."""
+    if child.lower_ == "qui" and token.dep_ == "acl:relcl":
+        return entities_at(token.head, mentions)
+    if child.lower_ in ("il", "elle"):
+        before = [m for m in list(earlier) + list(mentions) if m.start < child.i]
+        if before and before[-1].type is EntityType.PERSON:
+            return before[-1:]
+    return []
+
+
+def subjects(trigger: Token, mentions: Sequence[TokenMention],
+             earlier: Sequence[TokenMention] = ()) -> list[TokenMention]:
+    """Entities in the subject of ``trigger``, climbing through conjoined and infinitive verbs;
+    ``earlier`` mentions (previous sentences) resolve "il"/"elle"."""
     token = trigger
     for _ in range(4):
         found = [m for child in token.children if child.dep_ in ("obl:agent", "nsubj")
                  for m in entities_at(child, mentions)]
+        if not found:
+            found = [m for child in token.children if child.dep_ == "nsubj" and
+                     child.pos_ == "PRON" for m in _pronoun(child, token, mentions, earlier)]
         people = [m for m in found if m.type is EntityType.PERSON]
         if found:
             return people or found
+        if any(c.dep_ == "nsubj" for c in token.children):
+            return []
         climbs = ("conj", "xcomp", "advcl", "acl") + (("obj", "nmod") if token.pos_ == "NOUN"
                                                        else ())
         if token.dep_ in climbs and token.head.i != token.i:

@@ -40,6 +40,7 @@ class Context:
     mentions: list[TokenMention]
     resolutions: list[TokenMention]
     masked: set[int]
+    earlier: list[TokenMention]
 
 
 def in_window(ctx: Context, start: int, end: int, types: frozenset[T] | None = None
@@ -100,8 +101,8 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
         found = [m for m in found if m.type in rule.object_types and m.start not in ctx.masked]
         if found:
             return found
-    if rule.object_types == {T.RESOLUTION}:
-        return _nearest_resolution(trigger, ctx)
+    if rule.object_types == {T.RESOLUTION} and not any(c.dep_ == "obj" for c in trigger.children):
+        return _nearest_resolution(trigger, ctx)  # "Le texte, présenté par …"
     return []
 
 
@@ -120,6 +121,9 @@ def _is_trigger(token: Token, rule: R.VerbRule) -> bool:
     if token.lemma_ not in rule.lemmas and token.lower_ not in rule.lemmas:
         return False
     if rule.reflexive and not any(c.lower_ in ("se", "s'", "s’") for c in token.children):
+        return False
+    if rule.complement and not any(c.lower_ == rule.complement for t in token.children
+                                   for c in [t, *t.children] if c.dep_ in ("case", "mark")):
         return False
     if rule.nouns:
         return token.pos_ == "NOUN"
@@ -148,14 +152,15 @@ def verb_facts(ctx: Context) -> Iterator[RawFact]:
         for rule in R.VERB_RULES:
             if not _is_trigger(token, rule):
                 continue
-            subs = [m for m in subjects(token, ctx.mentions) if m.type in rule.subject_types]
+            subs = [m for m in subjects(token, ctx.mentions, ctx.earlier)
+                    if m.type in rule.subject_types]
             if not subs and token.pos_ == "VERB" and not any(
                     c.dep_.startswith("nsubj") for c in token.children):
                 subs = _left_subject(token, rule, ctx)
-            if not subs and token.pos_ == "NOUN":
-                subs = [m for c in token.children if c.dep_ in ("nmod",)
-                        for m in entities_at(c, ctx.mentions)
-                        if m.type in rule.subject_types and has_case(m, token.doc, {"de", "du"})]
+            if token.pos_ == "NOUN":  # "la visite du président X à Y"
+                subs = [m for c in token.children if c.dep_ == "nmod" and
+                        case_words(c) & {"de", "du", "d'"} for m in entities_at(c, ctx.mentions)
+                        if m.type in rule.subject_types] or subs
             for sub, obj in itertools.product(subs, _objects(token, rule, ctx)):
                 if sub.key != obj.key:
                     yield RawFact(sub.key, rule.predicate, obj.key, token, rule.name,
@@ -390,4 +395,5 @@ def sentence_context(sent: Span, mentions: list[TokenMention], resolutions: list
                      ) -> Context:
     """The view of one sentence the rules work on."""
     return Context(sent, [m for m in mentions if sent.start <= m.start < sent.end],
-                   [r for r in resolutions if r.start < sent.end], quote_mask(sent))
+                   [r for r in resolutions if r.start < sent.end], quote_mask(sent),
+                   [m for m in mentions if sent.start - 80 <= m.start < sent.start])

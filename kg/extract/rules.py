@@ -28,6 +28,7 @@ class VerbRule:
         reflexive: the verb needs "se" ("se rendre").
         noun_object: the object may be the complement of an abstract noun ("l'agression russe").
         nouns: the triggers are nouns ("visite", "réunion") rather than verbs.
+        complement: a marker the verb's complement must carry ("appeler X à …").
     """
 
     name: str
@@ -39,6 +40,7 @@ class VerbRule:
     reflexive: bool = False
     noun_object: bool = False
     nouns: bool = False
+    complement: str | None = None
 
 
 def _set(words: str) -> frozenset[str]:
@@ -52,7 +54,7 @@ VERB_RULES: tuple[VerbRule, ...] = (
              frozenset({T.PLACE, T.STATE}), _set("vers au aux en à"), reflexive=True),
     VerbRule("visit.verb", "visited", _set("visiter"), frozenset({T.PERSON, T.STATE, T.BODY}),
              frozenset({T.PLACE, T.STATE})),
-    VerbRule("visit.motion", "visited", _set("arriver voyager aller séjourner"),
+    VerbRule("visit.motion", "visited", _set("arriver voyager aller séjourner venir passer"),
              frozenset({T.PERSON}), frozenset({T.PLACE, T.STATE}), _set("à au aux en")),
     VerbRule("visit.noun", "visited", _set("visite voyage déplacement tournée"),
              frozenset({T.PERSON, T.STATE, T.BODY}), frozenset({T.PLACE, T.STATE}),
@@ -62,14 +64,16 @@ VERB_RULES: tuple[VerbRule, ...] = (
     VerbRule("meet.with", "met", _set("entretenir réunir"), frozenset({T.PERSON}),
              frozenset({T.PERSON}), _set("avec")),
     VerbRule("meet.noun", "met",
-             _set("rencontre réunion déjeuner dîner entretien entrevue tête-à-tête"),
+             _set("rencontre réunion déjeuner dîner entretien entrevue tête-à-tête conférence "
+                  "entretiens"),
              frozenset({T.PERSON}), frozenset({T.PERSON}), _set("avec"), nouns=True),
     VerbRule("condemn.verb", "condemned", _set("condamner dénoncer fustiger déplorer"),
              object_types=ACTORS, noun_object=True),
     VerbRule("accuse.verb", "accused", _set("accuser"), object_types=AGENTS),
     VerbRule("demand.addressee", "demanded", _set("demander demande exiger réclamer enjoindre"),
              object_types=AGENTS, cases=_set("à au aux de")),
-    VerbRule("demand.call", "demanded", _set("appeler exhorter sommer"), object_types=AGENTS),
+    VerbRule("demand.call", "demanded", _set("appeler exhorter sommer inviter"),
+             object_types=AGENTS, complement="à"),
     VerbRule("support.verb", "supported", _set("soutenir appuyer épauler"),
              object_types=AGENTS, noun_object=True),
     VerbRule("draft.verb", "drafted",
