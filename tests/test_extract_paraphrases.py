@@ -156,7 +156,8 @@ NEGOTIATIONS = [
     case("ISTANBUL, 29 mars (Reuters) - Les délégations russe et ukrainienne ont entamé des "
          "pourparlers au palais de Dolmabahçe, accueillis par le président turc Recep Tayyip "
          "Erdogan.", Has("state/RUS", "negotiatedWith", "state/UKR"),
-         xfail="'les délégations russe et ukrainienne' as subject of the talks gives no parties"),
+         xfail="'les délégations russe et ukrainienne' as subject of the talks gives no "
+               "parties (and the host is said to host its own state, TUR)"),
     case("VIENNE, 8 février (AFP) - L'Iran et les États-Unis ont repris des négociations "
          "indirectes sur le nucléaire, sous l'égide de l'Union européenne.",
          Has("state/IRN", "negotiatedWith", "state/USA"),
@@ -289,10 +290,10 @@ STANCES = [
          xfail="nominal 'apporter son soutien à X' yields nothing"),
     case("L'Arabie saoudite et la Jordanie ont soutenu le projet de résolution déposé par "
          "l'Égypte.", Has("state/SAU", "supported", RES), Has("state/JOR", "supported", RES),
-         xfail="the first conjunct of the subject ('L'Arabie saoudite') is dropped"),
+         xfail="support for a text is read as votedFor, not supported"),
     case("Soutenue par les États-Unis, l'Ukraine a présenté un projet de résolution.",
          Has("state/USA", "supported", "state/UKR"),
-         xfail="fronted participle 'Soutenue par X, Y' is missed; Y is said to support the text"),
+         xfail="fronted participle 'Soutenue par X, Y' yields no supported"),
 ]
 
 # drafted, vetoed, withdrew: resolutions
@@ -305,7 +306,7 @@ RESOLUTIONS = [
          Has("state/USA", "drafted", RES)),
     case("Le projet de texte proposé par le Japon et la Suisse a été rejeté.",
          Has("state/JPN", "drafted", RES), Has("state/CHE", "drafted", RES),
-         xfail="reduced relative 'proposé par X et Y' yields no drafted"),
+         xfail="reduced relative 'proposé par X et Y': the second agent (CHE) is dropped"),
     case("Présenté par le Brésil, le projet de résolution appelait à des pauses humanitaires.",
          Has("state/BRA", "drafted", RES)),
     case("La Russie a bloqué le projet de résolution sur la Syrie.",

@@ -208,8 +208,12 @@ def _pronoun(child: Token, token: Token, mentions: Sequence[TokenMention],
              earlier: Sequence[TokenMention]) -> list[TokenMention]:
     """A subject pronoun's referent: "qui" is the noun its clause modifies; "il"/"elle" the most
     recent person before it (the salient actor of news prose)."""
-    if child.lower_ == "qui" and token.dep_ == "acl:relcl":
-        return entities_at(token.head, mentions)
+    if child.lower_ == "qui":
+        previous = child.doc[child.i - 1] if child.i > 0 else child
+        if previous.text == "," and child.i > 1:
+            previous = child.doc[child.i - 2]
+        found = [m for m in mentions if m.start <= previous.i < m.end]
+        return found or (entities_at(previous, mentions) if previous.lemma_ in ROLE_NOUNS else [])
     if child.lower_ in ("il", "elle"):
         before = [m for m in list(earlier) + list(mentions) if m.start < child.i]
         if before and before[-1].type is EntityType.PERSON:

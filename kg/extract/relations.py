@@ -79,8 +79,10 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
     pool = ctx.mentions + ctx.resolutions
     doc = trigger.doc
     _, end = clause_window(trigger, ctx.masked)
-    candidates = [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i > trigger.i]
-    candidates += [t for t in doc[trigger.i + 1:end] if t not in candidates]
+    passive = any(c.dep_ == "aux:pass" for c in trigger.children)
+    candidates = [c for c in trigger.children if c.dep_ == "nsubj:pass" and passive]
+    candidates += [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i > trigger.i]
+    candidates += [t for t in _right_of(trigger, end) if t not in candidates]
     candidates += [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i < trigger.i]
     for token in candidates:
         if token.i in ctx.masked or (token.pos_ not in ("NOUN", "PROPN", "PRON") and
@@ -106,6 +108,28 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
     return []
 
 
+def _right_of(trigger: Token, end: int) -> list[Token]:
+    """Tokens after the trigger up to the next verb, outside prepositional phrases unless their
+    preposition is the phrase's own (the parser often misattaches arguments)."""
+    out = []
+    for token in trigger.doc[trigger.i + 1:end]:
+        if token.pos_ == "VERB":
+            break
+        out.append(token)
+    return [t for t in out if case_words(t) or not any(
+        case_words(h) for h in _heads_until(t, trigger))]
+
+
+def _heads_until(token: Token, stop: Token) -> list[Token]:
+    heads, current = [], token
+    for _ in range(6):
+        if current.head.i == current.i or current.head.i == stop.i:
+            break
+        current = current.head
+        heads.append(current)
+    return heads
+
+
 def _nearest_resolution(token: Token, ctx: Context) -> list[TokenMention]:
     """The resolution a participle or noun is about: the noun it modifies ("Le texte, préparé par
     …"), else the nearest resolution of the sentence ("Porté par l'Algérie, … le texte")."""
@@ -123,7 +147,8 @@ def _is_trigger(token: Token, rule: R.VerbRule) -> bool:
     if rule.reflexive and not any(c.lower_ in ("se", "s'", "s’") for c in token.children):
         return False
     if rule.complement and not any(c.lower_ == rule.complement for t in token.children
-                                   for c in [t, *t.children] if c.dep_ in ("case", "mark")):
+                                   if t.dep_ != "mark" for c in t.children
+                                   if c.dep_ in ("case", "mark")):
         return False
     if rule.nouns:
         return token.pos_ == "NOUN"
@@ -153,7 +178,7 @@ def verb_facts(ctx: Context) -> Iterator[RawFact]:
             if not _is_trigger(token, rule):
                 continue
             subs = [m for m in subjects(token, ctx.mentions, ctx.earlier)
-                    if m.type in rule.subject_types]
+                    if m.type in rule.subject_types and m.start not in ctx.masked]
             if not subs and token.pos_ == "VERB" and not any(
                     c.dep_.startswith("nsubj") for c in token.children):
                 subs = _left_subject(token, rule, ctx)
@@ -269,7 +294,7 @@ def veto_facts(ctx: Context) -> Iterator[RawFact]:
         agents = [m for c in token.children if c.dep_ == "amod" for m in entities_at(c, pool)]
         agents += [m for c in token.subtree if case_words(c) & {"par"} and c.i > token.i
                    for m in entities_at(c, pool)]
-        if not agents and token.dep_ in ("obj", "nsubj:pass", "obl:arg"):
+        if not agents and token.head.lemma_ in R.VETO_VERBS:
             agents = subjects(token.head, pool)
         agents = [m for m in agents if m.type is T.STATE]
         verb = nearest_verb(token)
@@ -335,7 +360,9 @@ def vote_facts(ctx: Context) -> Iterator[RawFact]:
     for index, token in enumerate(triggers):
         start, end = clause_window(token, ctx.masked)
         stop = min(triggers[index + 1].i if index + 1 < len(triggers) else end, end)
-        states = [m for m in in_window(ctx, start, token.i, frozenset({T.STATE}))
+        parsed = [m for m in subjects(token, ctx.mentions)
+                  if m.type is T.STATE and m.start not in ctx.masked]
+        states = parsed or [m for m in in_window(ctx, start, token.i, frozenset({T.STATE}))
                   if _alongside(m, doc) or
                   not has_case(m, doc, {"contre", "de", "à", "en", "au", "avec", "sur", "par"})]
         partitive = [t.i for t in doc[token.i:stop] if t.lower_ == "dont"]

@@ -71,7 +71,7 @@ VERB_RULES: tuple[VerbRule, ...] = (
              object_types=ACTORS, noun_object=True),
     VerbRule("accuse.verb", "accused", _set("accuser"), object_types=AGENTS),
     VerbRule("demand.addressee", "demanded", _set("demander demande exiger réclamer enjoindre"),
-             object_types=AGENTS, cases=_set("à au aux de")),
+             object_types=AGENTS, cases=_set("à au aux")),
     VerbRule("demand.call", "demanded", _set("appeler exhorter sommer inviter"),
              object_types=AGENTS, complement="à"),
     VerbRule("support.verb", "supported", _set("soutenir appuyer épauler"),
@@ -103,6 +103,7 @@ ROUND_NOUNS = _set("round session cycle série tour volet")
 
 VOTE_AGAINST = _set("non contre")
 SUPPORT_TEXT = _set("soutenir appuyer approuver")
+VETO_VERBS = _set("opposer mettre brandir exercer utiliser user imposer")
 VOTE_FOR = _set("pour oui favorable faveur")
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
