@@ -315,6 +315,23 @@ def number(text: str) -> int | None:
     return int(text) if text.isdigit() else R.NUMBER_WORDS.get(text)
 
 
+_LIST_GLUE = frozenset({",", "et", "ainsi", "que", "ou", "-", "seuls", "seules", "aussi"})
+
+
+def _coordinated(candidates: list[TokenMention], seeds: list[TokenMention], doc: Doc
+                 ) -> list[TokenMention]:
+    """The ``seeds`` and the candidates joined to them by list punctuation and "et"."""
+    ordered = sorted(set(candidates) | set(seeds), key=lambda m: m.start)
+    keep = {m for m in ordered if m in seeds}
+    for _ in range(len(ordered)):
+        for a, b in zip(ordered, ordered[1:]):
+            gap = doc[a.end:b.start]
+            if (a in keep) != (b in keep) and all(
+                    t.lower_ in _LIST_GLUE or t.pos_ == "DET" for t in gap):
+                keep |= {a, b}
+    return [m for m in ordered if m in keep]
+
+
 def _alongside(mention: TokenMention, doc: Doc) -> bool:
     """"aux côtés de la Russie": a fellow voter, not a complement."""
     return any(t.lower_ in ("côtés", "côté") for t in doc[max(0, mention.start - 3):mention.start])
@@ -362,9 +379,11 @@ def vote_facts(ctx: Context) -> Iterator[RawFact]:
         stop = min(triggers[index + 1].i if index + 1 < len(triggers) else end, end)
         parsed = [m for m in subjects(token, ctx.mentions)
                   if m.type is T.STATE and m.start not in ctx.masked]
-        states = parsed or [m for m in in_window(ctx, start, token.i, frozenset({T.STATE}))
+        states = [m for m in in_window(ctx, start, token.i, frozenset({T.STATE}))
                   if _alongside(m, doc) or
                   not has_case(m, doc, {"contre", "de", "à", "en", "au", "avec", "sur", "par"})]
+        if parsed:  # the parsed subject and the states listed with it, not earlier clauses'
+            states = _coordinated(states, parsed, doc)
         partitive = [t.i for t in doc[token.i:stop] if t.lower_ == "dont"]
         if partitive:
             states += in_window(ctx, partitive[0], stop, frozenset({T.STATE}))
