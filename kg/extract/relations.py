@@ -304,9 +304,20 @@ def veto_facts(ctx: Context) -> Iterator[RawFact]:
             yield RawFact(agent.key, "vetoed", resolution.key, verb, "veto.noun")
 
 
-_TALLY = re.compile(
-    r"(?P<n>\d[\d\s]*|\w+)\s+(?:(?:voix|votes)\s+)?(?P<kind>pour|contre|abstentions?|"
-    r"votes positifs|voix pour|en faveur)\b", re.IGNORECASE)
+_N = r"(\d[\d\u202f ]*|[a-zéèêû-]+)"
+_TALLY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (position, re.compile(pattern, re.IGNORECASE)) for position, pattern in (
+        ("votedFor", rf"\b(?:adoptée?s?|approuvée?s?|soutenue?s?|votée?s?) par {_N} "
+                     r"(?:pays|états|voix|votes|membres|délégations)"),
+        ("votedFor", rf"\b(?:recueilli|obtenu|rassemblé)(?: que)? {_N} voix"),
+        ("votedFor", rf"\b{_N} (?:voix|votes) (?:pour|en faveur|positifs|favorables)"),
+        ("votedFor", rf"\b{_N} voix contre \d"),
+        ("votedAgainst", rf"\bvoix contre {_N}"),
+        ("votedAgainst", rf"(?:,|\bpour,?) {_N} contre\b"),
+        ("votedAgainst", rf"\bcontre {_N} voix"),
+        ("abstainedOn", rf"\b{_N} abstentions?\b"),
+    ))
+_BALLOT = frozenset("scrutin vote voté résolution texte projet".split())
 
 
 def number(text: str) -> int | None:
@@ -416,17 +427,16 @@ def _resolution_for(token: Token, ctx: Context) -> TokenMention | None:
 
 
 def tally_facts(ctx: Context) -> Iterator[RawFact]:
-    """Tallies written as numbers: "141 voix pour, 5 contre et 35 abstentions"."""
+    """Tallies written as numbers ("adoptée par 93 voix pour, 24 contre et 58 abstentions"), in
+    sentences about a ballot or a resolution only (not "une demande rejetée par 107 voix")."""
+    if not any(t.lemma_ in _BALLOT or t.lower_ in _BALLOT for t in ctx.sent):
+        return
     counts: dict[str, int] = {}
-    text = ctx.sent.text
-    for match in _TALLY.finditer(text):
-        value = number(match["n"])
-        if value is None or value < 1 or re.search(r"\d{4}", match["n"]):
-            continue
-        kind = match["kind"].lower()
-        position = ("abstainedOn" if kind.startswith("absten") else
-                    "votedAgainst" if kind == "contre" else "votedFor")
-        counts.setdefault(position, value)
+    for position, pattern in _TALLY_PATTERNS:
+        for match in pattern.finditer(ctx.sent.text):
+            value = number(match.group(1).strip())
+            if value is not None and 0 < value < 200:
+                counts.setdefault(position, value)
     if counts and (resolution := _resolution_for(ctx.sent[0], ctx)):
         yield RawFact("", "tally", resolution.key, ctx.sent.root, "vote.tally", counts=counts)
 
