@@ -28,6 +28,13 @@ ROLE_NOUNS = frozenset(
 )
 
 
+FORCE_NOUNS = frozenset(
+    "armée armées forces force troupes troupe soldats soldat missiles missile drones drone chars "
+    "avions aviation marine frappes frappe bombardements bombardement artillerie militaires "
+    "régime autorités".split()
+)
+
+
 def quote_mask(sent: Span) -> set[int]:
     """Indices of tokens inside quotations that hold a whole clause (a verb with its subject):
     quoted speech is not the clause's own claim. A quoted phrase ("« soutenir des efforts »")
@@ -187,6 +194,9 @@ def entities_at(token: Token, mentions: Sequence[TokenMention], depth: int = 0
     out: list[TokenMention] = []
     if here:
         out.append(here[0])
+    elif token.lemma_ in FORCE_NOUNS or token.lower_ in FORCE_NOUNS:  # "deux missiles russes"
+        out += [m for c in token.children if c.dep_ in ("amod", "nmod")
+                for m in mentions if m.start <= c.i < m.end and m.type is EntityType.STATE][:1]
     elif token.lemma_ in ROLE_NOUNS or token.lemma_ in ("m.", "mme"):
         people = [p for c in token.children if c.dep_ in ("appos", "flat:name", "nmod")
                   for p in entities_at(c, mentions, depth + 1) if p.type is EntityType.PERSON]
@@ -202,6 +212,16 @@ def entities_at(token: Token, mentions: Sequence[TokenMention], depth: int = 0
                                                      here[0].type is EntityType.PERSON):
             out += entities_at(child, mentions, depth + 1)
     return list(dict.fromkeys(out))
+
+
+def _partitive(token: Token, mentions: Sequence[TokenMention]) -> list[TokenMention]:
+    """Entities listed after "dont" in a phrase: "des dizaines d'États, dont la France"."""
+    words = list(token.subtree)
+    dont = [t.i for t in words if t.lower_ == "dont"]
+    if not dont:
+        return []
+    end = words[-1].i
+    return [m for m in mentions if dont[0] < m.start <= end]
 
 
 def _pronoun(child: Token, token: Token, mentions: Sequence[TokenMention],
@@ -228,7 +248,7 @@ def subjects(trigger: Token, mentions: Sequence[TokenMention],
     token = trigger
     for _ in range(4):
         found = [m for child in token.children if child.dep_ in ("obl:agent", "nsubj")
-                 for m in entities_at(child, mentions)]
+                 for m in entities_at(child, mentions) or _partitive(child, mentions)]
         if not found:
             found = [m for child in token.children if child.dep_ == "nsubj" and
                      child.pos_ == "PRON" for m in _pronoun(child, token, mentions, earlier)]

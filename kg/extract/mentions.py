@@ -99,6 +99,10 @@ def _gazetteer_mentions(doc: Doc, nlp: Language, gaz: Gazetteer) -> list[TokenMe
     mentions: list[TokenMention] = _compound_demonyms(doc, gaz, taken)
     found = [(s, e, nlp.vocab.strings[m]) for m, s, e in list(lower(doc)) + list(exact(doc))]
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    people = [(e.start, e.end) for e in doc.ents if e.label_ == "PER" and len(e) >= 2]
+    found = [m for m in found if m[2] == "ADJ" or not any(  # "Riyad Mansour", "Israël Katz"
+        s <= m[0] and m[1] <= e and (s, e) != (m[0], m[1]) and doc[e - 1].text[:1].isupper()
+        for s, e in people)]
     for start, end, kind in found:
         if taken & set(range(start, end)):
             continue

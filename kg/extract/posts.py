@@ -68,6 +68,14 @@ def _org_and_role(noun: Token, mentions: Sequence[TokenMention]) -> tuple[str | 
         return None, ""
     drop = set(range(org.start, org.end)) | {
         i for m in inside if m.type is T.PERSON for i in range(m.start, m.end)}
+    role = _role_words(noun, drop)
+    return (org.key, role) if role else (None, "")
+
+
+def _role_words(noun: Token, drop: set[int]) -> str:
+    """The words of a role phrase without the tokens in ``drop`` (its organisation's name)."""
+    tokens = [noun] + [t for c in noun.children if c.dep_ in ("amod", "nmod") for t in c.subtree]
+    tokens.sort(key=lambda t: t.i)
     words = []
     for token in tokens:
         if token.i in drop or token.pos_ == "PUNCT":
@@ -79,9 +87,8 @@ def _org_and_role(noun: Token, mentions: Sequence[TokenMention]) -> tuple[str | 
         words.append(token)
     while words and words[-1].pos_ in ("ADP", "DET"):
         words.pop()
-    role = "".join(t.text_with_ws for t in words).strip()
-    role = re.sub(r"\s+", " ", role)
-    return (org.key, role[0].lower() + role[1:]) if role else (None, "")
+    role = re.sub(r"\s+", " ", "".join(t.text_with_ws for t in words).strip())
+    return role[0].lower() + role[1:] if role else ""
 
 
 def post_facts(doc: Doc, mentions: Sequence[TokenMention]) -> Iterator[tuple[str, Post, Token]]:
@@ -92,6 +99,11 @@ def post_facts(doc: Doc, mentions: Sequence[TokenMention]) -> Iterator[tuple[str
         if noun is None:
             continue
         org, role = _org_and_role(noun, mentions)
+        if org is None and any(c.dep_ == "det" and "Yes" in c.morph.get("Poss")
+                               for c in noun.children):
+            earlier = [m for m in mentions if m.type is T.STATE and m.end <= noun.i]
+            if earlier and noun.lemma_ != "homologue":  # "Son ministre des Affaires étrangères"
+                org, role = earlier[-1].key, _role_words(noun, set())
         if noun.lemma_ in ("homologue",):
             role = last or ""
         if org and role and not role.startswith("homologue"):
