@@ -30,6 +30,8 @@ _ADDRESSEE = frozenset(
     "envoyer adresser dire annoncer répondre écrire opposer promettre remettre transmettre "
     "signifier lancer rappeler".split()
 )
+# Physical strikes: their object is a place ("deux missiles ont frappé Kiev").
+_STRIKES = frozenset("frapper bombarder pilonner cibler viser".split())
 _BAD_PERSON = re.compile(r"[\d@#/]|^[A-ZÉÈ\W]+$")
 
 
@@ -82,6 +84,8 @@ def _case_words(token: Token) -> set[str]:
 def _capital_is_place(span: Span) -> bool:
     """A capital after "à", "vers"… or next to "capitale" is a place, else the government."""
     root = span.root
+    if root.dep_ == "obj" and root.head.lemma_ in _STRIKES:
+        return True
     if _case_words(root) & _PLACE_CASES and root.head.lemma_ not in _ADDRESSEE:
         return True
     if "de" in _case_words(root) and root.head.lemma_ in _MOTION:

@@ -80,7 +80,9 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
     doc = trigger.doc
     _, end = clause_window(trigger, ctx.masked)
     passive = any(c.dep_ == "aux:pass" for c in trigger.children)
-    candidates = [c for c in trigger.children if c.dep_ == "nsubj:pass" and passive]
+    participle = trigger.dep_ in ("acl", "amod") and trigger.head.i < trigger.i
+    candidates = [trigger.head] if participle else []  # "la bande de Gaza, pilonnée par Israël"
+    candidates += [c for c in trigger.children if c.dep_ == "nsubj:pass" and passive]
     candidates += [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i > trigger.i]
     candidates += [t for t in _right_of(trigger, end) if t not in candidates]
     candidates += [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i < trigger.i]
@@ -91,7 +93,8 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
         cases = case_words(token)
         if rule.cases and not cases & rule.cases:
             continue
-        if not rule.cases and (cases or token.dep_ in ("nsubj", "obl:agent")):
+        if not rule.cases and token is not trigger.head and (
+                cases or token.dep_ in ("nsubj", "obl:agent")):
             continue
         if token.pos_ == "PRON":
             if token.dep_ == "obj" and T.RESOLUTION in rule.object_types and ctx.resolutions:
@@ -152,6 +155,8 @@ def _is_trigger(token: Token, rule: R.VerbRule) -> bool:
         return False
     if rule.nouns:
         return token.pos_ == "NOUN"
+    if token.pos_ in ("VERB", "ADJ") and "Part" in token.morph.get("VerbForm"):
+        return token.dep_ != "amod" or any(case_words(c) & {"par"} for c in token.children)
     return token.pos_ == "VERB" and token.dep_ != "amod"
 
 
@@ -247,22 +252,31 @@ def _agent_of(noun: Token, pool: Sequence[TokenMention]) -> list[TokenMention]:
         earlier = [m for m in pool if noun.sent.start <= m.start < noun.i and
                    m.type is T.STATE and not has_case(m, noun.doc, {"contre", "en", "à"})]
         found = earlier[-1:]  # "… de la Russie suite à son invasion de l'Ukraine"
-    return [m for m in found if m.type is T.STATE]
+    return [m for m in found if m.type in (T.STATE, T.BODY)]
 
 
 def _target_of(noun: Token, pool: Sequence[TokenMention]) -> list[TokenMention]:
     """What an attack noun targets: "invasion de l'Ukraine", "contre X", "en Ukraine",
-    "sur plusieurs villes ukrainiennes"."""
-    for child in noun.children:
-        cases = case_words(child)
-        if child.dep_ not in ("nmod", "obl:arg", "obl:mod", "obl"):
+    "sur le sud d'Israël", "dans l'est de l'Ukraine", "sur plusieurs villes ukrainiennes"."""
+    following = []
+    for token in noun.doc[noun.i + 1:min(noun.i + 7, noun.sent.end)]:
+        if token.pos_ == "VERB":
+            break
+        following.append(token)  # "le début de l'offensive russe en Ukraine" (misattached)
+    nearby = [t for t in noun.subtree if 0 < t.i - noun.i <= 12] + following
+    for token in dict.fromkeys(nearby):
+        cases = case_words(token)
+        direct = cases & {"contre", "en", "sur", "dans", "à"}
+        of = cases & {"de", "d'", "du"} and token.head.i == noun.i and \
+            noun.lemma_ in R.ATTACK_OBJECT_NOUNS
+        if not (direct or of):
             continue
-        if cases & {"contre", "en", "sur"} or (cases & {"de", "d'", "du"} and
-                                              noun.lemma_ in R.ATTACK_OBJECT_NOUNS):
-            found = entities_at(child, pool) or [
-                m for c in child.children if c.dep_ == "amod" for m in entities_at(c, pool)]
-            if found:
-                return [m for m in found if m.type is T.STATE]
+        found = entities_at(token, pool) or [
+            m for c in token.children if c.dep_ in ("amod", "nmod")
+            for m in entities_at(c, pool)]
+        found = [m for m in found if m.type in (T.STATE, T.PLACE, T.BODY)]
+        if found:
+            return found
     return []
 
 

@@ -84,8 +84,9 @@ VERB_RULES: tuple[VerbRule, ...] = (
              frozenset({T.RESOLUTION})),
     VerbRule("withdraw.verb", "withdrew", _set("retirer"), object_types=frozenset({T.RESOLUTION})),
     VerbRule("attack.verb", "attacked",
-             _set("attaquer envahir bombarder pilonner agresser frapper"),
-             frozenset({T.STATE}), frozenset({T.STATE}), noun_object=True),
+             _set("attaquer envahir bombarder pilonner agresser frapper viser cibler"),
+             frozenset({T.STATE, T.BODY}), frozenset({T.STATE, T.PLACE, T.BODY}),
+             noun_object=True),
     VerbRule("host.verb", "hosted", _set("accueillir héberger recevoir"),
              frozenset({T.STATE, T.PERSON, T.BODY}), frozenset({T.PERSON, T.STATE, T.BODY})),
 )
