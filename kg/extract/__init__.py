@@ -14,7 +14,8 @@ from kg.extract.clauses import clause_window, modality, reporter
 from kg.extract.dates import When, document_date, find_dates, resolve
 from kg.extract.mentions import TokenMention, find_mentions, slug
 from kg.extract.posts import post_facts
-from kg.extract.relations import (RawFact, attack_facts, negotiation_facts, veto_facts, resolution_mentions,
+from kg.extract.relations import (RawFact, attack_facts, authorship_facts, negotiation_facts,
+                                  veto_facts, resolution_mentions,
                                   sentence_context, tally_facts, verb_facts, vote_facts)
 from kg.extract.resolutions import ResolutionMention, adopted_by_verb, find_resolutions
 from kg.gazetteer import Gazetteer
@@ -92,8 +93,8 @@ def _raw_facts(doc: Doc, mentions: list[TokenMention], resolutions: list[TokenMe
                ) -> Iterator[tuple[Span, RawFact]]:
     for sent in doc.sents:
         ctx = sentence_context(sent, mentions, resolutions)
-        for rule in (verb_facts, negotiation_facts, attack_facts, veto_facts, vote_facts,
-                     tally_facts):
+        for rule in (verb_facts, negotiation_facts, attack_facts, veto_facts, authorship_facts,
+                     vote_facts, tally_facts):
             for raw in rule(ctx):
                 yield sent, raw
 

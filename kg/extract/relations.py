@@ -296,6 +296,25 @@ def attack_facts(ctx: Context) -> Iterator[RawFact]:
                               noun_trigger=True)
 
 
+def authorship_facts(ctx: Context) -> Iterator[RawFact]:
+    """drafted, from the resolution's own name: "un texte russe", "un projet germano-belge",
+    "le texte des Émirats arabes unis" (not "de l'Assemblée", "sur l'Ukraine")."""
+    doc = ctx.sent.doc
+    for resolution in ctx.resolutions:
+        if not ctx.sent.start <= resolution.start < ctx.sent.end:
+            continue
+        head = doc[resolution.start]
+        for child in head.children:
+            own = child.dep_ == "amod" or (child.dep_ == "nmod" and
+                                           case_words(child) & {"de", "des", "du", "d'"})
+            if not own or child.i in ctx.masked:
+                continue
+            for state in entities_at(child, ctx.mentions):
+                if state.type is T.STATE:
+                    yield RawFact(state.key, "drafted", resolution.key, head, "draft.attribute",
+                                  noun_trigger=True)
+
+
 def veto_facts(ctx: Context) -> Iterator[RawFact]:
     """vetoed, from the noun: "la Russie a opposé son veto à un projet", "bloqué par un veto
     américain", "le veto opposé par la Russie à un projet" (not "droit de veto")."""
