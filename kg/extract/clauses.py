@@ -200,8 +200,11 @@ def entities_at(token: Token, mentions: Sequence[TokenMention], depth: int = 0
     elif token.lemma_ in ROLE_NOUNS or token.lemma_ in ("m.", "mme"):
         people = [p for c in token.children if c.dep_ in ("appos", "flat:name", "nmod")
                   for p in entities_at(c, mentions, depth + 1) if p.type is EntityType.PERSON]
-        if people:
-            out += people[:1]
+        following = [m for m in mentions if m.type is EntityType.PERSON and
+                     0 < m.start - token.i <= 3 and all(
+                         t.pos_ in ("ADJ", "PUNCT") for t in token.doc[token.i + 1:m.start])]
+        if people or following:  # "son homologue chinois Xi Jinping" (misattached)
+            out += (people or following)[:1]
         else:
             states = [m for c in token.children if c.dep_ in ("amod", "nmod")
                       for t in [c, *(x for x in c.children if x.dep_ == "conj")]

@@ -182,11 +182,20 @@ def verb_facts(ctx: Context) -> Iterator[RawFact]:
         for rule in R.VERB_RULES:
             if not _is_trigger(token, rule):
                 continue
+            passive = any(c.dep_ == "aux:pass" for c in token.children)
             subs = [m for m in subjects(token, ctx.mentions, ctx.earlier)
                     if m.type in rule.subject_types and m.start not in ctx.masked]
-            if not subs and token.pos_ == "VERB" and not any(
+            if not subs and passive:  # "a été reçu … avec les honneurs par son homologue X"
+                _, end = clause_window(token, ctx.masked)
+                subs = [m for t in _right_of(token, end) if "par" in case_words(t)
+                        for m in entities_at(t, ctx.mentions) if m.type in rule.subject_types][:1]
+            elif not subs and token.pos_ == "VERB" and not any(
                     c.dep_.startswith("nsubj") for c in token.children):
                 subs = _left_subject(token, rule, ctx)
+            if not subs and token.pos_ == "NOUN":  # "au terme d'une visite de deux jours à Pékin"
+                subs = [m for c in nearest_verb(token).children
+                        if c.dep_ in ("nsubj", "nsubj:pass") for m in entities_at(c, ctx.mentions)
+                        if m.type in rule.subject_types and m.start not in ctx.masked]
             if token.pos_ == "NOUN":  # "la visite du président X à Y"
                 subs = [m for c in token.children if c.dep_ == "nmod" and
                         case_words(c) & {"de", "du", "d'"} for m in entities_at(c, ctx.mentions)
