@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean readme
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,3 +24,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf out .venv
+
+readme: $(STAMP)
+	$(BIN)/kg build seeds/ -o out/ --no-html
+	$(BIN)/python scripts/readme.py
