@@ -50,8 +50,11 @@ def _role_noun(person: TokenMention, doc: Doc) -> Token | None:
         before.append(previous)
     for token in before:
         role = _climb_to_role(token, person.start)
-        if role is not None:
-            return role
+        between = doc[role.i:person.start] if role is not None else []
+        if role is not None and not any(
+                t.lower_ in ("et", "ou") or (t.pos_ == "VERB" and t.dep_ != "amod")
+                for t in between):
+            return role  # not across "Le président russe V. Poutine et son homologue X"
     return None
 
 
