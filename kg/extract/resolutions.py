@@ -31,6 +31,7 @@ class ResolutionMention:
     when: When | None
     draft: bool
     quote: str | None
+    bare: bool = False
 
 
 def _phrase(head: Token) -> tuple[int, int]:
@@ -128,11 +129,20 @@ def find_resolutions(doc: Doc, mentions: Sequence[TokenMention], anchor: When | 
         det = next((c.lower_ for c in head.children if c.dep_ in ("det", "nmod:poss")), "")
         mention = ResolutionMention(len({r.index for r in found}), start, end,
                                     doc[start:end].text, body, when, draft, _quote(head))
+        bare = head.lemma_ in ("texte", "projet") and not any(
+            c.lemma_ in ("résolution", "texte") for c in head.children)
+        mention = replace(mention, bare=bare)
         other = any(c.lemma_ in _OTHER for c in head.children if c.dep_ == "amod")
-        earlier = None if other else _same(mention, found, gaz, definite=det in _DEFINITE)
+        if other:
+            earlier = None
+        elif bare and found:  # "le texte", "un texte des Émirats": the text already named
+            earlier = found[-1]
+        else:
+            earlier = _same(mention, found, gaz, definite=det in _DEFINITE)
         if earlier is not None:
             mention = replace(mention, index=earlier.index, body=mention.body or earlier.body,
-                              when=mention.when or earlier.when)
+                              when=mention.when or earlier.when,
+                              draft=earlier.draft if bare else mention.draft)
         found.append(mention)
     return found
 
