@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.clauses import clause_window, modality, reporter
 from kg.extract.dates import When, document_date, find_dates, resolve
 from kg.extract.mentions import TokenMention, find_mentions, slug
-from kg.extract.posts import post_facts
+from kg.extract.posts import post_facts, role_references
 from kg.extract.relations import (RawFact, attack_facts, authorship_facts, negotiation_facts,
                                   veto_facts, resolution_mentions,
                                   sentence_context, tally_facts, verb_facts, vote_facts)
@@ -109,7 +109,9 @@ def extract_document(document: Document, doc: Doc, nlp: Language, gaz: Gazetteer
     facts: list[Fact] = []
     counts: dict[int, dict[str, int]] = {}
     index_of = {local_resolution_key(document.id, r.index): r.index for r in found}
-    for sent, raw in _raw_facts(doc, mentions, res_mentions):
+    posts = list(post_facts(doc, mentions))
+    referring = sorted(mentions + role_references(doc, mentions, posts), key=lambda m: m.start)
+    for sent, raw in _raw_facts(doc, referring, res_mentions):
         for position, value in raw.counts.items():
             counts.setdefault(index_of[raw.object], {}).setdefault(position, value)
         if raw.predicate == "tally":
@@ -122,7 +124,7 @@ def extract_document(document: Document, doc: Doc, nlp: Language, gaz: Gazetteer
                           date_precision=when.precision if when else None,
                           place=raw.place, round=raw.round,
                           reported_by=reporter(raw.trigger, mentions)))
-    for person, post, noun in post_facts(doc, mentions):
+    for person, post, noun in posts:
         facts.append(Fact(person, "holdsPost", post_key(post),
                           _evidence(document, noun.sent, "post.apposition"), post=post))
     base = document.body_start

@@ -14,6 +14,9 @@ from kg.model import EntityType as T
 from kg.model import Post
 
 _NOT_ROLE = frozenset({"gouvernement", "délégation", "diplomatie", "homologues"})
+_LEADER_WORDS = frozenset({"chef", "dirigeant", "dirigeante", "numéro"})
+_LEADER_POSTS = frozenset({"président", "présidente", "premier", "roi", "reine", "émir",
+                           "secrétaire", "chancelier", "chancelière", "prince"})
 
 
 def _is_role(token: Token) -> bool:
@@ -112,3 +115,34 @@ def post_facts(doc: Doc, mentions: Sequence[TokenMention]) -> Iterator[tuple[str
         if org and role and not role.startswith("homologue"):
             last = role
             yield person.key, Post(role, org), noun
+
+
+def role_references(doc: Doc, mentions: Sequence[TokenMention],
+                    posts: Sequence[tuple[str, Post, Token]]) -> list[TokenMention]:
+    """Person mentions for unnamed role nouns: "le chef de l'ONU", "le dirigeant chinois" refer
+    to the person the document names as holding a post in that organisation (when only one
+    does, or only one holds a post of that name). They feed the rules, not the catalogue."""
+    holders: dict[str, dict[str, str]] = {}
+    for person, post, _ in posts:
+        holders.setdefault(post.org, {})[person] = post.role.split()[0]
+    labels = {m.key: m.label for m in mentions if m.type is T.PERSON}
+    named = {i for m in mentions for i in range(m.start, m.end)}
+    out = []
+    for token in doc:
+        if not _is_role(token) or token.i in named or token.lemma_ == "homologue":
+            continue
+        if any(c.dep_ in ("appos", "flat:name") for c in token.children):
+            continue
+        definite = any(c.dep_ == "det" and "Def" in c.morph.get("Definite")
+                       for c in token.children)
+        if not definite or "Plur" in token.morph.get("Number"):
+            continue  # "des émissaires ukrainiens" names nobody in particular
+        org, _ = _org_and_role(token, mentions)
+        candidates = {p: r for p, r in holders.get(org or "", {}).items()
+                      if r == token.lemma_ or (token.lemma_ in _LEADER_WORDS and
+                                               r in _LEADER_WORDS | _LEADER_POSTS)}
+        if len(candidates) == 1:
+            person = next(iter(candidates))
+            out.append(TokenMention(person, T.PERSON, token.i, token.i + 1,
+                                    labels.get(person, person)))
+    return out
