@@ -385,6 +385,16 @@ def _coordinated(candidates: list[TokenMention], seeds: list[TokenMention], doc:
     return [m for m in ordered if m in keep]
 
 
+def _counted_subject(trigger: Token) -> bool:
+    """Whether the voters are a number of countries ("dix pays se sont abstenus", "35 États"):
+    then no state named earlier in the sentence is among them, except after "dont"."""
+    doc = trigger.doc
+    left = doc[max(trigger.sent.start, trigger.i - 8):trigger.i]
+    return any(t.like_num and t.i + 1 < len(doc) and doc[t.i + 1].lemma_.lower() in
+               ("pays", "état", "membre", "délégation", "autre") or
+               (t.like_num and t.head.i == trigger.i) for t in left)
+
+
 def _alongside(mention: TokenMention, doc: Doc) -> bool:
     """"aux côtés de la Russie": a fellow voter, not a complement."""
     return any(t.lower_ in ("côtés", "côté") for t in doc[max(0, mention.start - 3):mention.start])
@@ -437,6 +447,9 @@ def vote_facts(ctx: Context) -> Iterator[RawFact]:
                   not has_case(m, doc, {"contre", "de", "à", "en", "au", "avec", "sur", "par"})]
         if parsed:  # the parsed subject and the states listed with it, not earlier clauses'
             states = _coordinated(states, parsed, doc)
+        elif _counted_subject(token):  # "35 États - dont la Chine - se sont abstenus"
+            dont = [t.i for t in doc[start:token.i] if t.lower_ == "dont"]
+            states = in_window(ctx, dont[-1], token.i, frozenset({T.STATE})) if dont else []
         partitive = [t.i for t in doc[token.i:stop] if t.lower_ == "dont"]
         if partitive:
             states += in_window(ctx, partitive[0], stop, frozenset({T.STATE}))
