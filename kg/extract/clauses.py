@@ -209,6 +209,11 @@ def entities_at(token: Token, mentions: Sequence[TokenMention], depth: int = 0
             states = [m for c in token.children if c.dep_ in ("amod", "nmod")
                       for t in [c, *(x for x in c.children if x.dep_ == "conj")]
                       for m in mentions if m.start <= t.i < m.end and m.type is EntityType.STATE]
+            if not states:  # "les émissaires de l'armée soudanaise et des FSR"
+                states = [m for c in token.children if c.dep_ == "nmod" and
+                          (c.lemma_ in FORCE_NOUNS or c.lemma_ in ROLE_NOUNS)
+                          for m in entities_at(c, mentions, depth + 1)
+                          if m.type is not EntityType.PERSON]
             out += list(dict.fromkeys(states))  # "les délégations russe et ukrainienne"
     for child in token.children:
         if child.dep_ in ("conj", "appos") and not (here and child.dep_ == "appos" and
@@ -227,7 +232,7 @@ def _partitive(token: Token, mentions: Sequence[TokenMention]) -> list[TokenMent
     return [m for m in mentions if dont[0] < m.start <= end]
 
 
-def _pronoun(child: Token, token: Token, mentions: Sequence[TokenMention],
+def pronoun_referent(child: Token, token: Token, mentions: Sequence[TokenMention],
              earlier: Sequence[TokenMention]) -> list[TokenMention]:
     """A subject pronoun's referent: "qui" is the noun its clause modifies; "il"/"elle" the most
     recent person before it (the salient actor of news prose)."""
@@ -254,7 +259,7 @@ def subjects(trigger: Token, mentions: Sequence[TokenMention],
                  for m in entities_at(child, mentions) or _partitive(child, mentions)]
         if not found:
             found = [m for child in token.children if child.dep_ == "nsubj" and
-                     child.pos_ == "PRON" for m in _pronoun(child, token, mentions, earlier)]
+                     child.pos_ == "PRON" for m in pronoun_referent(child, token, mentions, earlier)]
         people = [m for m in found if m.type is EntityType.PERSON]
         if found:
             return people or found

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import rules as R
-from kg.extract.clauses import (clause_window, entities_at, has_case, nearest_verb, quote_mask,
-                                subjects)
+from kg.extract.clauses import (clause_window, entities_at, has_case, nearest_verb,
+                                pronoun_referent, quote_mask, subjects)
 from kg.extract.mentions import TokenMention
 from kg.extract.resolutions import ResolutionMention
 from kg.model import EntityType as T
@@ -99,6 +99,10 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
         if token.pos_ == "PRON":
             if token.dep_ == "obj" and T.RESOLUTION in rule.object_types and ctx.resolutions:
                 return [ctx.resolutions[-1]]
+            if token.dep_ == "nsubj:pass":  # "où il a été reçu par …"
+                found = pronoun_referent(token, trigger, ctx.mentions, ctx.earlier)
+                if found:
+                    return found
             continue
         found = entities_at(token, pool)
         if not found and rule.noun_object:
@@ -108,6 +112,10 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
             return found
     if rule.object_types == {T.RESOLUTION} and not any(c.dep_ == "obj" for c in trigger.children):
         return _nearest_resolution(trigger, ctx)  # "Le texte, présenté par …"
+    if passive and not any(c.dep_ == "nsubj:pass" for c in trigger.children) and \
+            trigger.head.i != trigger.i:  # "après avoir été reçu par X": the main subject
+        return [m for m in subjects(trigger.head, ctx.mentions, ctx.earlier)
+                if m.type in rule.object_types]
     return []
 
 
