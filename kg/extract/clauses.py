@@ -193,7 +193,7 @@ def entities_at(token: Token, mentions: Sequence[TokenMention], depth: int = 0
     here = [m for m in mentions if m.start <= token.i < m.end]
     out: list[TokenMention] = []
     if here:
-        out.append(here[0])
+        out += here if here[0].type is EntityType.STATE else here[:1]  # "germano-belge": two
     elif token.lemma_ in FORCE_NOUNS or token.lower_ in FORCE_NOUNS:  # "deux missiles russes"
         out += [m for c in token.children if c.dep_ in ("amod", "nmod")
                 for m in mentions if m.start <= c.i < m.end and m.type is EntityType.STATE][:1]

@@ -86,6 +86,7 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
     candidates += [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i > trigger.i]
     candidates += [t for t in _right_of(trigger, end) if t not in candidates]
     candidates += [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i < trigger.i]
+    collected: list[TokenMention] = []
     for token in candidates:
         if token.i in ctx.masked or (token.pos_ not in ("NOUN", "PROPN", "PRON") and
                                      _mention_at(token, pool) is None):
@@ -108,8 +109,11 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
         if not found and rule.noun_object:
             found = _complement_entities(token, pool)
         found = [m for m in found if m.type in rule.object_types and m.start not in ctx.masked]
-        if found:
+        if found and not rule.cases:
             return found
+        collected += found  # "avec X …, puis avec Y"; "à Boutcha, à Irpin et à Borodianka"
+    if collected:
+        return list(dict.fromkeys(collected))
     if rule.object_types == {T.RESOLUTION} and not any(c.dep_ == "obj" for c in trigger.children):
         return _nearest_resolution(trigger, ctx)  # "Le texte, présenté par …"
     if passive and not any(c.dep_ == "nsubj:pass" for c in trigger.children) and \

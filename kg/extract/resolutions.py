@@ -86,7 +86,8 @@ def _when(head: Token, anchor: When | None) -> When | None:
     return None
 
 
-_UN_CONTEXT = frozenset("résolution conseil assemblée veto vote voter onu".split())
+_UN_CONTEXT = frozenset("résolution conseil assemblée veto vote voter onu voix scrutin "
+                        "abstention".split())
 
 
 def _candidate(token: Token, earlier: bool) -> Token | None:
@@ -133,7 +134,10 @@ def find_resolutions(doc: Doc, mentions: Sequence[TokenMention], anchor: When | 
             c.lemma_ in ("résolution", "texte") for c in head.children)
         mention = replace(mention, bare=bare)
         other = any(c.lemma_ in _OTHER for c in head.children if c.dep_ == "amod")
-        if other:
+        own_state = det in ("un", "une") and any(
+            m.type.value == "State" and any(m.start <= c.i < m.end for c in head.children)
+            for m in mentions)
+        if other or (bare and own_state):  # "un texte concurrent", "un texte russe"
             earlier = None
         elif bare and found:  # "le texte", "un texte des Émirats": the text already named
             earlier = found[-1]
