@@ -130,7 +130,11 @@ def negated(token: Token) -> bool:
     return False
 
 
-PLANNING_WORDS = frozenset("prévoir devoir envisager prêt disposé programmer annoncer".split())
+PLANNING_WORDS = frozenset(
+    "prévoir devoir envisager prêt disposé programmer annoncer inviter accepter promettre "
+    "projeter compter".split())
+OBJECT_CONTROL = frozenset(
+    "inviter appeler exhorter pousser encourager autoriser convier engager inciter".split())
 MOTION = frozenset("diriger rendre partir aller arriver venir rejoindre".split())
 
 
@@ -265,6 +269,11 @@ def subjects(trigger: Token, mentions: Sequence[TokenMention],
             return people or found
         if any(c.dep_ == "nsubj" for c in token.children):
             return []
+        if token.dep_ == "xcomp" and token.head.lemma_ in OBJECT_CONTROL:
+            controllers = [m for c in token.head.children if c.dep_ in ("obj", "iobj")
+                           for m in entities_at(c, mentions)]
+            if controllers:  # "a invité son homologue russe à se rendre en Chine"
+                return controllers
         climbs = ("conj", "xcomp", "advcl", "acl") + (("obj", "nmod") if token.pos_ == "NOUN"
                                                        else ())
         if token.dep_ in climbs and token.head.i != token.i:

@@ -111,6 +111,8 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
         found = [m for m in found if m.type in rule.object_types and m.start not in ctx.masked]
         if found and not rule.cases:
             return found
+        if found and collected and not _listed(collected[-1], found[0], trigger.doc):
+            break
         collected += found  # "avec X …, puis avec Y"; "à Boutcha, à Irpin et à Borodianka"
     if collected:
         return list(dict.fromkeys(collected))
@@ -121,6 +123,18 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
         return [m for m in subjects(trigger.head, ctx.mentions, ctx.earlier)
                 if m.type in rule.object_types]
     return []
+
+
+def _listed(first: TokenMention, second: TokenMention, doc: Doc) -> bool:
+    """Whether two phrases are coordinated: only commas, "et", "puis", prepositions and
+    determiners (or the rest of the first phrase's title) lie between them."""
+    if second.start < first.end:
+        return False
+    gap = doc[first.end:second.start]
+    return len(gap) <= 12 and all(t.pos_ in ("PUNCT", "CCONJ", "ADP", "DET", "ADJ", "NOUN")
+                                  or t.lower_ == "puis" for t in gap) and not any(
+        t.pos_ == "NOUN" and not case_words(t) and t.dep_ not in ("appos", "nmod", "conj")
+        for t in gap)
 
 
 def _right_of(trigger: Token, end: int) -> list[Token]:
@@ -208,6 +222,7 @@ def verb_facts(ctx: Context) -> Iterator[RawFact]:
                 subs = [m for c in nearest_verb(token).children
                         if c.dep_ in ("nsubj", "nsubj:pass") for m in entities_at(c, ctx.mentions)
                         if m.type in rule.subject_types and m.start not in ctx.masked]
+                subs = subs if len(subs) == 1 else []  # "X et Y … au deuxième jour d'une visite"
             if token.pos_ == "NOUN":  # "la visite du président X à Y"
                 subs = [m for c in token.children if c.dep_ == "nmod" and
                         case_words(c) & {"de", "du", "d'"} for m in entities_at(c, ctx.mentions)
