@@ -367,8 +367,10 @@ def veto_facts(ctx: Context) -> Iterator[RawFact]:
             agents = subjects(token.head, pool)
         agents = [m for m in agents if m.type is T.STATE]
         verb = nearest_verb(token)
-        target = _nearest_resolution(token, ctx) or [r for r in ctx.resolutions
-                                                     if r.start < token.i][-1:]
+        _, end = clause_window(token, ctx.masked)
+        after = [r for r in ctx.resolutions if token.i < r.start < end and
+                 not any(t.pos_ == "VERB" for t in token.doc[token.i:r.start])]
+        target = after[:1] or [r for r in ctx.resolutions if r.start < token.i][-1:]
         for agent, resolution in itertools.product(agents, target):
             yield RawFact(agent.key, "vetoed", resolution.key, verb, "veto.noun")
 
@@ -469,6 +471,9 @@ def vote_facts(ctx: Context) -> Iterator[RawFact]:
         stop = min(triggers[index + 1].i if index + 1 < len(triggers) else end, end)
         parsed = [m for m in subjects(token, ctx.mentions)
                   if m.type is T.STATE and m.start not in ctx.masked]
+        verbs = [t.i for t in doc[start:token.i] if t.pos_ == "VERB" and t.i not in ctx.masked]
+        start = verbs[-1] + 1 if verbs and in_window(ctx, verbs[-1] + 1, token.i,
+                                                     frozenset({T.STATE})) else start
         states = [m for m in in_window(ctx, start, token.i, frozenset({T.STATE}))
                   if _alongside(m, doc) or
                   not has_case(m, doc, {"contre", "de", "à", "en", "au", "avec", "sur", "par"})]
@@ -480,10 +485,13 @@ def vote_facts(ctx: Context) -> Iterator[RawFact]:
         partitive = [t.i for t in doc[token.i:stop] if t.lower_ == "dont"]
         if partitive:
             states += in_window(ctx, partitive[0], stop, frozenset({T.STATE}))
-        if not states:  # "Ont voté contre, …, la Chine…" / "Quatre pays se sont abstenus : …"
+        listed = _list_end(token, stop) != stop
+        inverted = not any(c.dep_.startswith("nsubj") for c in token.children)
+        if not states and (listed or inverted):  # "Ont voté contre, …" / "… abstenus : la Chine"
             states = [m for m in in_window(ctx, token.i + 1, _list_end(token, stop),
                                            frozenset({T.STATE}))
-                      if _alongside(m, doc) or not has_case(m, doc, {"contre", "à", "au", "en"})]
+                      if _alongside(m, doc) or not has_case(
+                          m, doc, {"contre", "à", "au", "en", "de", "des", "du", "d'"})]
         counts = {}
         for t in doc[start:token.i]:
             if t.pos_ == "NUM" or (t.lower_ in R.NUMBER_WORDS and t.pos_ in ("NUM", "DET")):
