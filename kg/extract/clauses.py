@@ -244,8 +244,12 @@ def pronoun_referent(child: Token, token: Token, mentions: Sequence[TokenMention
         previous = child.doc[child.i - 1] if child.i > 0 else child
         if previous.text == "," and child.i > 1:
             previous = child.doc[child.i - 2]
-        found = [m for m in mentions if m.start <= previous.i < m.end]
-        return found or (entities_at(previous, mentions) if previous.lemma_ in ROLE_NOUNS else [])
+        head = previous
+        while head.head.i < child.i and head.head.i != head.i and head.head.pos_ in ("NOUN",
+                                                                                   "PROPN"):
+            head = head.head  # "le chef de l'État français, qui": the chief
+        return entities_at(head, mentions) or [m for m in mentions
+                                               if m.start <= previous.i < m.end]
     if child.lower_ in ("il", "elle"):
         before = [m for m in list(earlier) + list(mentions) if m.start < child.i]
         if before and before[-1].type is EntityType.PERSON:

@@ -85,7 +85,8 @@ def _objects(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenMentio
     candidates += [c for c in trigger.children if c.dep_ == "nsubj:pass" and passive]
     candidates += [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i > trigger.i]
     candidates += [t for t in _right_of(trigger, end) if t not in candidates]
-    candidates += [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i < trigger.i]
+    candidates += [c for c in trigger.children if c.dep_ in _OBJECT_DEPS and c.i < trigger.i
+                   and c.pos_ == "PRON"]  # clitics: "Moscou l'aurait bloqué"
     collected: list[TokenMention] = []
     for token in candidates:
         if token.i in ctx.masked or (token.pos_ not in ("NOUN", "PROPN", "PRON") and

@@ -72,7 +72,7 @@ VERB_RULES: tuple[VerbRule, ...] = (
     VerbRule("accuse.verb", "accused", _set("accuser"), object_types=AGENTS),
     VerbRule("demand.addressee", "demanded", _set("demander demande exiger réclamer enjoindre"),
              object_types=AGENTS, cases=_set("à au aux")),
-    VerbRule("demand.call", "demanded", _set("appeler exhorter sommer inviter"),
+    VerbRule("demand.call", "demanded", _set("appeler exhorter sommer"),
              object_types=AGENTS, complement="à"),
     VerbRule("support.verb", "supported", _set("soutenir appuyer épauler"),
              object_types=AGENTS, noun_object=True),
