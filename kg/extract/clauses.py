@@ -131,8 +131,9 @@ def negated(token: Token) -> bool:
 
 
 PLANNING_WORDS = frozenset(
-    "prévoir devoir envisager prêt disposé programmer annoncer inviter accepter promettre "
-    "projeter compter".split())
+    "prévoir devoir envisager programmer annoncer inviter accepter promettre projeter "
+    "compter".split())
+READINESS = frozenset("prêt prête prêts prêtes disposé disposée disposés disposer".split())
 OBJECT_CONTROL = frozenset(
     "inviter appeler exhorter pousser encourager autoriser convier engager inciter".split())
 MOTION = frozenset("diriger rendre partir aller arriver venir rejoindre".split())
@@ -165,9 +166,9 @@ def modality(trigger: Token) -> Modality:
             return Modality.PLANNED
         if word.lemma_ in ("aller", "devoir") and word.i != trigger.i:
             return Modality.PLANNED
-    if any(t.lemma_ in ("prêt", "disposé", "décidé") for t in
+    if any(t.lemma_ in READINESS or t.lower_ in READINESS for t in
            trigger.doc[max(trigger.sent.start, trigger.i - 4):trigger.i]):
-        return Modality.PLANNED  # "prête (mercredi) à discuter"
+        return Modality.HYPOTHETICAL  # "se dit prête (mercredi) à discuter": willing, not planned
     if trigger.pos_ == "NOUN" and anchor.lemma_ in MOTION:
         return Modality.PLANNED  # heading to talks: the talks are ahead
     if any(t.lemma_ in CLAIM and t.i != trigger.i for t in chain[1:3]):
@@ -273,6 +274,11 @@ def subjects(trigger: Token, mentions: Sequence[TokenMention],
             return people or found
         if any(c.dep_ == "nsubj" for c in token.children):
             return []
+        if token.dep_ == "acl" and any(c.dep_ == "mark" and c.lower_ in ("à", "de")
+                                       for c in token.children):
+            controllers = entities_at(token.head, mentions)
+            if controllers:  # "a invité Vladimir Poutine à se rendre en Chine"
+                return controllers
         if token.dep_ == "xcomp" and token.head.lemma_ in OBJECT_CONTROL:
             controllers = [m for c in token.head.children if c.dep_ in ("obj", "iobj")
                            for m in entities_at(c, mentions)]
