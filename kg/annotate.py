@@ -28,7 +28,7 @@ def sentence_hints(doc: Doc) -> Doc:
             token.is_sent_start = True
         elif token.text in _NO_START_PUNCT or not (
             previous.text in _FINAL
-            or (previous.text in "»”\"" and token.i > 1 and doc[token.i - 2].text in _FINAL)
+            or (previous.text in '»”"' and token.i > 1 and doc[token.i - 2].text in _FINAL)
         ):
             token.is_sent_start = False
     return doc

@@ -35,18 +35,20 @@ class Summary:
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
-def extract_all(documents: Sequence[Document], *, model: str = DEFAULT_MODEL
-                ) -> list[DocResult]:
+def extract_all(documents: Sequence[Document], *, model: str = DEFAULT_MODEL) -> list[DocResult]:
     """Run the pipeline and the extraction rules over documents (streamed in batches)."""
     nlp = load_pipeline(model)
     gaz = load_gazetteer()
     texts = (blank_furniture(d.body) for d in documents)
-    return [extract_document(document, doc, nlp, gaz)
-            for document, doc in zip(documents, nlp.pipe(texts, batch_size=BATCH_SIZE))]
+    return [
+        extract_document(document, doc, nlp, gaz)
+        for document, doc in zip(documents, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=False)
+    ]
 
 
-def build(paths: Iterable[Path], *, out: Path, model: str = DEFAULT_MODEL,
-          html: bool = True) -> Summary:
+def build(
+    paths: Iterable[Path], *, out: Path, model: str = DEFAULT_MODEL, html: bool = True
+) -> Summary:
     """Build the graph of the documents under ``paths`` into ``out``."""
     summary = Summary()
     documents: list[Document] = []
@@ -68,8 +70,11 @@ def build(paths: Iterable[Path], *, out: Path, model: str = DEFAULT_MODEL,
     rdf.write_turtle(dataset, out / "graph.ttl")
     rdf.write_trig(dataset, out / "graph.trig")
     summary.quads = store.replace_store(out / "store", rdf.nquads(dataset))
-    summary.outputs = {"turtle": out / "graph.ttl", "trig": out / "graph.trig",
-                       "store": out / "store"}
+    summary.outputs = {
+        "turtle": out / "graph.ttl",
+        "trig": out / "graph.trig",
+        "store": out / "store",
+    }
     if html:
         from kg.view import write_html
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -15,9 +15,13 @@ from rich.table import Table as RichTable
 from kg.annotate import DEFAULT_MODEL
 from kg.errors import KgError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Build a knowledge graph of French news: who voted, negotiated, visited "
-                       "and met whom, with the sentence each fact came from.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Build a knowledge graph of French news: who voted, negotiated, visited "
+    "and met whom, with the sentence each fact came from.",
+)
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
@@ -32,7 +36,9 @@ def _fail(error: KgError) -> typer.Exit:
 
 @app.command()
 def build(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default seeds/).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (default seeds/).")
+    ] = None,
     output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
     model: Annotated[str, typer.Option(help="spaCy model.")] = DEFAULT_MODEL,
     html: Annotated[bool, typer.Option(help="Write graph.html.")] = True,
@@ -60,8 +66,9 @@ def build(
     for name, path in summary.outputs.items():
         out.print(f"{name:7} {path}", highlight=False)
     if "html" in summary.outputs:
-        out.print(f"Open the network view: file://{summary.outputs['html'].resolve()}",
-                  highlight=False)
+        out.print(
+            f"Open the network view: file://{summary.outputs['html'].resolve()}", highlight=False
+        )
     if summary.documents == 0:
         raise typer.Exit(EXIT_NOTHING_READ)
     if summary.skipped:
@@ -72,9 +79,11 @@ def build(
 def query(
     query: Annotated[str, typer.Argument(help="A name from queries/, a .rq file, or SPARQL.")],
     store: Annotated[Path, typer.Option(help="Store folder.")] = Path("out/store"),
-    data: Annotated[Optional[Path], typer.Option(help="Query an RDF file instead.")] = None,
-    param: Annotated[Optional[list[str]], typer.Option(
-        "--param", "-p", help="name=value, bound as a literal (<…> for an IRI).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Query an RDF file instead.")] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="name=value, bound as a literal (<…> for an IRI)."),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
 ) -> None:
     """Run a SPARQL query on the store or a file."""
@@ -106,9 +115,11 @@ def query(
 @app.command(name="eval")
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="A gold JSON file or a folder of them.")],
-    docs: Annotated[Path, typer.Option(help="Documents to build (default seeds/).")] = Path("seeds"),
+    docs: Annotated[Path, typer.Option(help="Documents to build (default seeds/).")] = Path(
+        "seeds"
+    ),
     model: Annotated[str, typer.Option(help="spaCy model.")] = DEFAULT_MODEL,
-    min_f1: Annotated[Optional[float], typer.Option(help="Fail below this relations F1.")] = None,
+    min_f1: Annotated[float | None, typer.Option(help="Fail below this relations F1.")] = None,
 ) -> None:
     """Score extraction against gold annotations."""
     import tempfile
@@ -136,9 +147,9 @@ def evaluate(
 def view(
     data: Annotated[Path, typer.Option(help="Graph file to draw.")] = Path("out/graph.trig"),
     output: Annotated[Path, typer.Option("-o", "--out", help="HTML file.")] = Path("out/view.html"),
-    focus: Annotated[Optional[str], typer.Option(help="Entity name to centre on.")] = None,
+    focus: Annotated[str | None, typer.Option(help="Entity name to centre on.")] = None,
     hops: Annotated[int, typer.Option(help="Neighbourhood size around --focus.")] = 1,
-    relations: Annotated[Optional[str], typer.Option(help="Comma-separated relations.")] = None,
+    relations: Annotated[str | None, typer.Option(help="Comma-separated relations.")] = None,
 ) -> None:
     """Write an HTML network view of a graph file."""
     import rdflib

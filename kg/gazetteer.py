@@ -67,7 +67,8 @@ class Gazetteer:
         if not a or not b or a == b:
             return True
         return (a in self.bodies and self.bodies[a].part_of == b) or (
-            b in self.bodies and self.bodies[b].part_of == a)
+            b in self.bodies and self.bodies[b].part_of == a
+        )
 
     def state_key(self, text: str) -> str | None:
         """The state a name, capital or demonym designates, as ``state/ISO3``."""
@@ -165,8 +166,14 @@ def _states() -> Iterator[StateInfo]:
         for demonym in demonyms:
             forms = inflect(demonym)
             adjectives |= forms | {f.capitalize() for f in forms if f.endswith("s")}
-        yield StateInfo(iso3, label, frozenset(names), tuple(capitals), frozenset(adjectives),
-                        frozenset(prefixes))
+        yield StateInfo(
+            iso3,
+            label,
+            frozenset(names),
+            tuple(capitals),
+            frozenset(adjectives),
+            frozenset(prefixes),
+        )
 
 
 def _bodies(path: Path) -> Iterator[BodyInfo]:
@@ -182,8 +189,12 @@ def _bodies(path: Path) -> Iterator[BodyInfo]:
             raise OntologyError(f"{path}: {body} has no rdfs:label")
         aliases = {str(a) for a in graph.objects(body, SKOS.altLabel)} | {str(label)}
         parent = graph.value(body, KG.partOf)
-        yield BodyInfo(str(body).removeprefix(prefix), str(label), frozenset(aliases),
-                       str(parent).removeprefix(prefix) if parent else None)
+        yield BodyInfo(
+            str(body).removeprefix(prefix),
+            str(label),
+            frozenset(aliases),
+            str(parent).removeprefix(prefix) if parent else None,
+        )
 
 
 def _ambiguous(states: list[StateInfo]) -> set[str]:

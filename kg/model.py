@@ -1,4 +1,4 @@
-"""The intermediate representation shared by the stages: small frozen dataclasses of plain values."""
+"""The intermediate representation shared by the stages: small frozen dataclasses."""
 
 from __future__ import annotations
 

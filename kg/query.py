@@ -12,12 +12,23 @@ from kg.errors import QueryError, StoreError
 from kg.store import open_store
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
-_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG,
-            ".nq": ox.RdfFormat.N_QUADS, ".nt": ox.RdfFormat.N_TRIPLES}
-_COMPACT = (("kgdoc", "https://w3id.org/kgfr/doc/"), ("kg", "https://w3id.org/kgfr/ns#"),
-            ("kgid", "https://w3id.org/kgfr/id/"))
-RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                  "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+}
+_COMPACT = (
+    ("kgdoc", "https://w3id.org/kgfr/doc/"),
+    ("kg", "https://w3id.org/kgfr/ns#"),
+    ("kgid", "https://w3id.org/kgfr/id/"),
+)
+RESULT_FORMATS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+}
 
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -68,21 +79,30 @@ def _substitutions(params: Mapping[str, str]) -> dict[ox.Variable, ox.Literal | 
     """Parameters as RDF terms: ``<…>`` is an IRI, anything else a plain literal (never SPARQL)."""
     out: dict[ox.Variable, ox.Literal | ox.NamedNode] = {}
     for name, value in params.items():
-        term = ox.NamedNode(value[1:-1]) if value.startswith("<") and value.endswith(">") \
+        term = (
+            ox.NamedNode(value[1:-1])
+            if value.startswith("<") and value.endswith(">")
             else ox.Literal(value)
+        )
         out[ox.Variable(name.lstrip("?$"))] = term
     return out
 
 
-def execute(query: str, *, store: Path | None = None, data: Path | None = None,
-            params: Mapping[str, str] | None = None) -> Results:
+def execute(
+    query: str,
+    *,
+    store: Path | None = None,
+    data: Path | None = None,
+    params: Mapping[str, str] | None = None,
+) -> Results:
     """Run a query against the store (default) or a data file; parameters are bound, not pasted."""
     text = query_text(query)
     target = load_data(data) if data else open_store(store or Path("out/store"))
     name = query if query in shipped_queries() or query.endswith(".rq") else "inline query"
     try:
-        return target.query(text, use_default_graph_as_union=True,
-                            substitutions=_substitutions(params or {}))
+        return target.query(
+            text, use_default_graph_as_union=True, substitutions=_substitutions(params or {})
+        )
     except SyntaxError as err:
         raise QueryError(f"{name}: invalid SPARQL ({err})") from err
     except (OSError, ValueError) as err:
@@ -100,9 +120,10 @@ def to_table(results: Results) -> Table:
     if isinstance(results, ox.QueryBoolean):
         return Table(("result",), ((str(bool(results)).lower(),),))
     if isinstance(results, ox.QueryTriples):
-        return Table(("subject", "predicate", "object"),
-                     tuple((_plain(t.subject), _plain(t.predicate), _plain(t.object))
-                           for t in results))
+        return Table(
+            ("subject", "predicate", "object"),
+            tuple((_plain(t.subject), _plain(t.predicate), _plain(t.object)) for t in results),
+        )
     names = tuple(v.value for v in results.variables)
     return Table(names, tuple(tuple(_plain(row[n]) for n in names) for row in results))
 
@@ -117,9 +138,12 @@ def compact(value: str | None) -> str:
         return ""
     for prefix, namespace in _COMPACT:
         if value.startswith(namespace):
-            rest = value[len(namespace):]
-            return rest.replace("/", ":", 1) if prefix == "kgid" and "/" in rest else \
-                f"{prefix}:{rest}"
+            rest = value[len(namespace) :]
+            return (
+                rest.replace("/", ":", 1)
+                if prefix == "kgid" and "/" in rest
+                else f"{prefix}:{rest}"
+            )
     return value
 
 

@@ -15,12 +15,24 @@ from kg.resolve import Catalogue, Entity
 from kg.vocab import CATALOGUE_GRAPH, DOC, ID, KG
 
 _KINDS = ("state", "person", "body", "place", "resolution", "post", "statement", "evidence")
-PREFIXES = {"kg": KG._NS, "kgid": ID, "kgdoc": DOC, "dcterms": DCTERMS, "org": ORG,
-            "skos": SKOS, "rdfs": RDFS, "xsd": XSD, "rdf": RDF} | {
-            kind: ID[kind + "/"] for kind in _KINDS}
+PREFIXES = {
+    "kg": KG._NS,
+    "kgid": ID,
+    "kgdoc": DOC,
+    "dcterms": DCTERMS,
+    "org": ORG,
+    "skos": SKOS,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "rdf": RDF,
+} | {kind: ID[kind + "/"] for kind in _KINDS}
 STATEMENT_CLASS = {
-    "votedFor": KG.Vote, "votedAgainst": KG.Vote, "abstainedOn": KG.Vote,
-    "negotiatedWith": KG.Negotiation, "visited": KG.Visit, "met": KG.Meeting,
+    "votedFor": KG.Vote,
+    "votedAgainst": KG.Vote,
+    "abstainedOn": KG.Vote,
+    "negotiatedWith": KG.Negotiation,
+    "visited": KG.Visit,
+    "met": KG.Meeting,
     "holdsPost": KG.PostHolding,
 }
 SYMMETRIC = frozenset({"negotiatedWith", "met"})
@@ -67,8 +79,11 @@ def _entity_triples(graph: Graph, entity: Entity) -> None:
     graph.add((node, KG.status, Literal(info.status)))
     if info.quote:
         graph.add((node, KG.quote, Literal(info.quote, lang="fr")))
-    for prop, value in ((KG.votesFor, info.votes_for), (KG.votesAgainst, info.votes_against),
-                        (KG.abstentions, info.abstentions)):
+    for prop, value in (
+        (KG.votesFor, info.votes_for),
+        (KG.votesAgainst, info.votes_against),
+        (KG.abstentions, info.abstentions),
+    ):
         if value is not None:
             graph.add((node, prop, Literal(value)))
 
@@ -91,8 +106,13 @@ def _document_triples(graph: Graph, document: Document) -> URIRef:
     graph.add((node, RDF.type, KG.Document))
     graph.add((node, DCTERMS.language, Literal("fr")))
     graph.add((node, KG.sourcePath, Literal(document.source)))
-    graph.add((node, KG.contentHash,
-               Literal("sha256:" + hashlib.sha256(document.text.encode()).hexdigest())))
+    graph.add(
+        (
+            node,
+            KG.contentHash,
+            Literal("sha256:" + hashlib.sha256(document.text.encode()).hexdigest()),
+        )
+    )
     if document.title:
         graph.add((node, DCTERMS.title, Literal(document.title, lang="fr")))
     if document.url:
@@ -145,8 +165,9 @@ def document_graph(dataset: Dataset, result: DocResult, date: tuple[str, str] | 
     return graph
 
 
-def to_dataset(results: Iterable[DocResult], catalogue: Catalogue,
-               dates: dict[str, tuple[str, str]]) -> Dataset:
+def to_dataset(
+    results: Iterable[DocResult], catalogue: Catalogue, dates: dict[str, tuple[str, str]]
+) -> Dataset:
     """The whole corpus as an rdflib ``Dataset`` (catalogue + one graph per document)."""
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
@@ -165,8 +186,13 @@ def _bound(graph: Graph) -> Graph:
 
 def named_graphs(dataset: Dataset) -> list[Graph]:
     """Non-empty named graphs in IRI order."""
-    graphs = [g for g in dataset.graphs() if len(g) and isinstance(g.identifier, URIRef)
-              and g.identifier != URIRef("urn:x-rdflib:default")]
+    graphs = [
+        g
+        for g in dataset.graphs()
+        if len(g)
+        and isinstance(g.identifier, URIRef)
+        and g.identifier != URIRef("urn:x-rdflib:default")
+    ]
     return sorted(graphs, key=lambda g: str(g.identifier))
 
 

@@ -16,8 +16,9 @@ from rapidfuzz import fuzz
 from kg.gazetteer import Gazetteer, fold
 from kg.model import DocResult, EntityType, Fact, Mention, Post, ResolutionInfo
 
-_MONTHS = ("janvier février mars avril mai juin juillet août septembre octobre novembre "
-           "décembre").split()
+_MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+).split()
 
 
 @dataclass(slots=True)
@@ -61,32 +62,38 @@ def _same_person(a: str, b: str) -> bool:
     wa, wb = fold(a).split(), fold(b).split()
     if len(wa) < 2 or len(wb) < 2:
         return False
-    return fuzz.ratio(wa[-1], wb[-1]) >= 80 and fuzz.ratio(" ".join(wa[:-1]),
-                                                           " ".join(wb[:-1])) >= 60
+    return (
+        fuzz.ratio(wa[-1], wb[-1]) >= 80 and fuzz.ratio(" ".join(wa[:-1]), " ".join(wb[:-1])) >= 60
+    )
 
 
 def _person_merges(names: Counter[str], union: _Union, label_of: dict[str, str]) -> None:
     full = sorted(k for k in names if len(label_of[k].split()) >= 2)
     for i, a in enumerate(full):
-        for b in full[i + 1:]:
+        for b in full[i + 1 :]:
             if _same_person(label_of[a], label_of[b]):
                 union.join(a, b)
     for key in sorted(k for k in names if len(label_of[k].split()) == 1):
         last = fold(label_of[key])
         owners = {union.find(f) for f in full if fold(label_of[f]).split()[-1] == last}
-        owners |= {union.find(f) for f in full
-                   if fuzz.ratio(fold(label_of[f]).split()[-1], last) >= 85}
+        owners |= {
+            union.find(f) for f in full if fuzz.ratio(fold(label_of[f]).split()[-1], last) >= 85
+        }
         if len(owners) == 1:
             union.join(owners.pop(), key)
 
 
 def _resolution_merges(infos: list[ResolutionInfo], union: _Union) -> None:
     for i, a in enumerate(infos):
-        for b in infos[i + 1:]:
+        for b in infos[i + 1 :]:
             if (a.status == "draft") != (b.status == "draft"):
                 continue
-            same_day = a.date and b.date and a.date[-5:] == b.date[-5:] and (
-                a.date.startswith("--") or b.date.startswith("--") or a.date == b.date)
+            same_day = (
+                a.date
+                and b.date
+                and a.date[-5:] == b.date[-5:]
+                and (a.date.startswith("--") or b.date.startswith("--") or a.date == b.date)
+            )
             same_text = a.quote and b.quote and fuzz.ratio(fold(a.quote), fold(b.quote)) >= 90
             if same_day or same_text:
                 union.join(a.key, b.key)
@@ -100,11 +107,15 @@ def _merge_infos(group: list[ResolutionInfo], key: str) -> ResolutionInfo:
         return next((getattr(i, name) for i in group if getattr(i, name) is not None), None)
 
     return ResolutionInfo(
-        key=key, body=pick("body"), date=first.date, date_precision=first.date_precision,  # type: ignore[arg-type]
+        key=key,
+        body=pick("body"),
+        date=first.date,
+        date_precision=first.date_precision,  # type: ignore[arg-type]
         status="adopted" if any(i.status == "adopted" for i in group) else "draft",
         quote=pick("quote"),  # type: ignore[arg-type]
         labels=tuple(dict.fromkeys(lab for i in group for lab in i.labels)),
-        votes_for=pick("votes_for"), votes_against=pick("votes_against"),  # type: ignore[arg-type]
+        votes_for=pick("votes_for"),
+        votes_against=pick("votes_against"),  # type: ignore[arg-type]
         abstentions=pick("abstentions"),  # type: ignore[arg-type]
     )
 
@@ -119,12 +130,23 @@ def _resolution_key(info: ResolutionInfo) -> str:
 def _resolution_label(info: ResolutionInfo, gaz: Gazetteer) -> str:
     noun = "Projet de résolution" if info.status == "draft" else "Résolution"
     body = gaz.bodies.get(info.body or "")
-    text = f"{noun} de l'{body.label}" if body and body.label[:1] in "AEIOUÉ" else (
-        f"{noun} du {body.label}" if body and body.label.startswith("Conseil") else
-        f"{noun} de {body.label}" if body else noun)
+    text = (
+        f"{noun} de l'{body.label}"
+        if body and body.label[:1] in "AEIOUÉ"
+        else (
+            f"{noun} du {body.label}"
+            if body and body.label.startswith("Conseil")
+            else f"{noun} de {body.label}"
+            if body
+            else noun
+        )
+    )
     if info.date and info.date_precision == "day":
-        year, month, day = info.date.lstrip("-").split("-") if not info.date.startswith("--") \
+        year, month, day = (
+            info.date.lstrip("-").split("-")
+            if not info.date.startswith("--")
             else ("", *info.date[2:].split("-"))
+        )
         text += f" du {int(day)} {_MONTHS[int(month) - 1]}{' ' + year if year else ''}"
     return text
 
@@ -167,16 +189,25 @@ def _rename(result: DocResult, rename: dict[str, str]) -> DocResult:
         return rename.get(k, k)
 
     mentions = tuple(replace(m, key=key(m.key)) for m in result.mentions)
-    facts = tuple(dict.fromkeys(replace(f, subject=key(f.subject), object=key(f.object),
-                                        reported_by=key(f.reported_by) if f.reported_by else None,
-                                        place=key(f.place) if f.place else None)
-                                for f in result.facts))
+    facts = tuple(
+        dict.fromkeys(
+            replace(
+                f,
+                subject=key(f.subject),
+                object=key(f.object),
+                reported_by=key(f.reported_by) if f.reported_by else None,
+                place=key(f.place) if f.place else None,
+            )
+            for f in result.facts
+        )
+    )
     resolutions = tuple(replace(r, key=key(r.key)) for r in result.resolutions)
     return replace(result, mentions=mentions, facts=facts, resolutions=resolutions)
 
 
-def _catalogue(results: list[DocResult], merged: dict[str, ResolutionInfo], gaz: Gazetteer
-               ) -> Catalogue:
+def _catalogue(
+    results: list[DocResult], merged: dict[str, ResolutionInfo], gaz: Gazetteer
+) -> Catalogue:
     catalogue: dict[str, Entity] = {}
     posts: dict[str, Post] = {}
     surface: dict[str, Counter[str]] = defaultdict(Counter)

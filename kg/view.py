@@ -55,8 +55,19 @@ EDGE_COLOURS: dict[str, str] = {
 }  # fmt: skip
 OTHER_COLOUR = "#a0a0a0"
 
-_WANTED = frozenset({RDF.type, RDFS.label, SKOS.altLabel, RDF.subject, RDF.predicate, RDF.object,
-                     ORG.postIn, DCTERMS.title, DCTERMS.date})
+_WANTED = frozenset(
+    {
+        RDF.type,
+        RDFS.label,
+        SKOS.altLabel,
+        RDF.subject,
+        RDF.predicate,
+        RDF.object,
+        ORG.postIn,
+        DCTERMS.title,
+        DCTERMS.date,
+    }
+)
 _REMOTE_TAG = re.compile(
     r"""<link\b[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?//[^>]*>"""
     r"""|<script\b[^>]*\bsrc\s*=\s*["']?\s*(?:https?:)?//[^>]*>\s*</script>""",
@@ -121,8 +132,15 @@ def project(graph: Graph | Dataset) -> nx.MultiDiGraph:
                     continue
                 statements = behind.get((str(subject), str(predicate), str(obj)), [])
                 modality, citations = _evidence(idx, statements)
-                out.add_edge(str(subject), target, key=key, relation=relation, label=label,
-                             modality=modality, evidences=citations)
+                out.add_edge(
+                    str(subject),
+                    target,
+                    key=key,
+                    relation=relation,
+                    label=label,
+                    modality=modality,
+                    evidences=citations,
+                )
     return out
 
 
@@ -234,8 +252,11 @@ def _select(
     if hops < 0:
         raise InputError(f"hops must be 0 or more, not {hops}")
     needle = focus.casefold()
-    centres = [n for n, data in graph.nodes(data=True)
-               if needle in {data["label"].casefold(), *(a.casefold() for a in data["aliases"])}]
+    centres = [
+        n
+        for n, data in graph.nodes(data=True)
+        if needle in {data["label"].casefold(), *(a.casefold() for a in data["aliases"])}
+    ]
     if not centres:
         raise InputError(f"no entity is labelled {focus!r}: check the name or drop the focus")
     undirected = view.to_undirected(as_view=True)
@@ -256,8 +277,16 @@ def _merged_edges(view: nx.MultiDiGraph) -> list[dict[str, Any]]:
     for (u, v, relation, label), items in sorted(groups.items()):
         planned = all(item["modality"] == "planned" for item in items)
         citations = sorted({c for item in items for c in item["evidences"]})
-        edges.append({"from": u, "to": v, "relation": relation, "label": label,
-                      "modality": "planned" if planned else "asserted", "evidences": citations})
+        edges.append(
+            {
+                "from": u,
+                "to": v,
+                "relation": relation,
+                "label": label,
+                "modality": "planned" if planned else "asserted",
+                "evidences": citations,
+            }
+        )
     return edges
 
 
@@ -294,10 +323,16 @@ def _network(view: nx.MultiDiGraph, edges: list[dict[str, Any]]) -> Network:
     for node in sorted(view):
         data = view.nodes[node]
         colour, shape, _ = NODE_STYLE[data["type"]]
-        extra = dict(zip(("x", "y"), positions[node])) if positions else {}
-        net.add_node(node, label=_esc(data["label"]), shape=shape, color=colour,
-                     size=round(12 + 6 * math.sqrt(degree[node]), 1),
-                     title=_node_title(data), **extra)
+        extra = dict(zip(("x", "y"), positions[node], strict=False)) if positions else {}
+        net.add_node(
+            node,
+            label=_esc(data["label"]),
+            shape=shape,
+            color=colour,
+            size=round(12 + 6 * math.sqrt(degree[node]), 1),
+            title=_node_title(data),
+            **extra,
+        )
     parallel: Counter[tuple[str, str]] = Counter()
     for i, edge in enumerate(edges):
         pair = (min(edge["from"], edge["to"]), max(edge["from"], edge["to"]))
@@ -306,11 +341,17 @@ def _network(view: nx.MultiDiGraph, edges: list[dict[str, Any]]) -> Network:
         parallel[pair] += 1
         extra = {"smooth": {"type": "curvedCW", "roundness": bend}} if bend else {}
         directed = edge["relation"] not in SYMMETRIC
-        net.add_edge(edge["from"], edge["to"], id=f"e{i}", label=_esc(edge["label"]),
-                     title=_edge_title(view, edge),
-                     color=EDGE_COLOURS.get(edge["relation"], OTHER_COLOUR),
-                     arrows="to" if directed else {"to": {"enabled": False}},
-                     dashes=edge["modality"] == "planned", **extra)
+        net.add_edge(
+            edge["from"],
+            edge["to"],
+            id=f"e{i}",
+            label=_esc(edge["label"]),
+            title=_edge_title(view, edge),
+            color=EDGE_COLOURS.get(edge["relation"], OTHER_COLOUR),
+            arrows="to" if directed else {"to": {"enabled": False}},
+            dashes=edge["modality"] == "planned",
+            **extra,
+        )
     return net
 
 
@@ -327,24 +368,32 @@ def _node_title(data: dict[str, Any]) -> str:
 
 def _edge_title(view: nx.MultiDiGraph, edge: dict[str, Any]) -> str:
     arrow = "\u2014" if edge["relation"] in SYMMETRIC else "\u2192"
-    head = (f"<b>{_esc(view.nodes[edge['from']]['label'])}</b> {_esc(edge['label'])} {arrow} "
-            f"<b>{_esc(view.nodes[edge['to']]['label'])}</b>")
+    head = (
+        f"<b>{_esc(view.nodes[edge['from']]['label'])}</b> {_esc(edge['label'])} {arrow} "
+        f"<b>{_esc(view.nodes[edge['to']]['label'])}</b>"
+    )
     if edge["modality"] == "planned":
         head += " <i>(planned)</i>"
     lines = [head]
     for c in edge["evidences"][:MAX_CITATIONS]:
-        lines.append(f"\u00ab\u00a0{_esc(c.sentence)}\u00a0\u00bb<br><i>{_esc(c.document)}, "
-                     f"{_esc(c.date or 'undated')}, {_esc(c.modality)}</i>")
+        lines.append(
+            f"\u00ab\u00a0{_esc(c.sentence)}\u00a0\u00bb<br><i>{_esc(c.document)}, "
+            f"{_esc(c.date or 'undated')}, {_esc(c.modality)}</i>"
+        )
     if len(edge["evidences"]) > MAX_CITATIONS:
         lines.append(f"\u2026 and {len(edge['evidences']) - MAX_CITATIONS} more")
     return "<hr>".join(lines)
 
 
 def _legend(relations: list[str]) -> str:
-    rows = [f'<span style="color:{colour}">{glyph}</span> {kind}'
-            for kind, (colour, _, glyph) in NODE_STYLE.items()]
-    rows += [f'<span style="color:{EDGE_COLOURS.get(r, OTHER_COLOUR)}">\u2501</span> {_esc(r)}'
-             for r in relations]
+    rows = [
+        f'<span style="color:{colour}">{glyph}</span> {kind}'
+        for kind, (colour, _, glyph) in NODE_STYLE.items()
+    ]
+    rows += [
+        f'<span style="color:{EDGE_COLOURS.get(r, OTHER_COLOUR)}">\u2501</span> {_esc(r)}'
+        for r in relations
+    ]
     rows.append("\u254d planned")
     return '<div id="kg-legend">' + "<br>".join(rows) + "</div>"
 

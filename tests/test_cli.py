@@ -20,8 +20,19 @@ def test_cli_query_table_and_json(seed_build: SeedBuild) -> None:
 
 
 def test_cli_query_with_parameter(seed_build: SeedBuild) -> None:
-    result = runner.invoke(app, ["query", "entity", "--store", str(seed_build.out / "store"),
-                                 "-p", "name=Antonio Guterres", "-f", "csv"])
+    result = runner.invoke(
+        app,
+        [
+            "query",
+            "entity",
+            "--store",
+            str(seed_build.out / "store"),
+            "-p",
+            "name=Antonio Guterres",
+            "-f",
+            "csv",
+        ],
+    )
     assert result.exit_code == 0 and "Moscou" in result.output
 
 
@@ -35,11 +46,13 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
 
 def test_cli_build_exit_statuses(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "ok.txt").write_text("La Russie a voté contre la résolution.",
-                                            encoding="utf-8")
+    (tmp_path / "in" / "ok.txt").write_text(
+        "La Russie a voté contre la résolution.", encoding="utf-8"
+    )
     (tmp_path / "in" / "empty.txt").write_text("", encoding="utf-8")
-    result = runner.invoke(app, ["build", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
-                                 "--no-html"])
+    result = runner.invoke(
+        app, ["build", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-html"]
+    )
     assert result.exit_code == EXIT_INPUT_SKIPPED, result.output
     assert "empty.txt" in result.output and (tmp_path / "out" / "graph.ttl").exists()
     none = runner.invoke(app, ["build", str(tmp_path / "missing"), "-o", str(tmp_path / "o2")])

@@ -8,16 +8,19 @@ from kg.model import Modality
 WEDNESDAY = When("2022-03-02", "day")
 
 
-@pytest.mark.parametrize("text,mode,expected", [
-    ("jeudi", Modality.PLANNED, "2022-03-03"),      # a future Thursday is the next day
-    ("jeudi", Modality.ASSERTED, "2022-02-24"),     # a past one is the week before
-    ("mercredi", Modality.ASSERTED, "2022-03-02"),
-    ("lundi", Modality.ASSERTED, "2022-02-28"),
-    ("le 24 février", Modality.ASSERTED, "2022-02-24"),
-    ("jeudi 21 novembre 2024", Modality.ASSERTED, "2024-11-21"),
-    ("March 2, 2022", Modality.ASSERTED, "2022-03-02"),
-    ("demain", Modality.PLANNED, "2022-03-03"),
-])
+@pytest.mark.parametrize(
+    "text,mode,expected",
+    [
+        ("jeudi", Modality.PLANNED, "2022-03-03"),  # a future Thursday is the next day
+        ("jeudi", Modality.ASSERTED, "2022-02-24"),  # a past one is the week before
+        ("mercredi", Modality.ASSERTED, "2022-03-02"),
+        ("lundi", Modality.ASSERTED, "2022-02-28"),
+        ("le 24 février", Modality.ASSERTED, "2022-02-24"),
+        ("jeudi 21 novembre 2024", Modality.ASSERTED, "2024-11-21"),
+        ("March 2, 2022", Modality.ASSERTED, "2022-03-02"),
+        ("demain", Modality.PLANNED, "2022-03-03"),
+    ],
+)
 def test_dates_resolve_against_a_wednesday(text: str, mode: Modality, expected: str) -> None:
     when = resolve(find_dates(text)[0], WEDNESDAY, mode)
     assert when == When(expected, "day")
@@ -33,16 +36,23 @@ def test_dates_day_month_without_year_keeps_no_year() -> None:
 
 
 def test_dates_day_month_takes_year_of_document() -> None:
-    assert resolve(find_dates("ce 2 mars")[0], When("2022-03", "month"),
-                   Modality.ASSERTED) == When("2022-03-02", "day")
+    assert resolve(find_dates("ce 2 mars")[0], When("2022-03", "month"), Modality.ASSERTED) == When(
+        "2022-03-02", "day"
+    )
 
 
-@pytest.mark.parametrize("text,metadata,expected", [
-    ("Texte sans date.", None, None),
-    ("Texte.", "2022-03", When("2022-03", "month")),
-    ("MOSCOU, 2 mars 2022 (AFP) - Texte.", None, When("2022-03-02", "day")),
-    ("Tweet\n— Emmanuel Macron (@EmmanuelMacron) March 2, 2022\n", None,
-     When("2022-03-02", "day")),
-])
+@pytest.mark.parametrize(
+    "text,metadata,expected",
+    [
+        ("Texte sans date.", None, None),
+        ("Texte.", "2022-03", When("2022-03", "month")),
+        ("MOSCOU, 2 mars 2022 (AFP) - Texte.", None, When("2022-03-02", "day")),
+        (
+            "Tweet\n— Emmanuel Macron (@EmmanuelMacron) March 2, 2022\n",
+            None,
+            When("2022-03-02", "day"),
+        ),
+    ],
+)
 def test_dates_document_date(text: str, metadata: str | None, expected: When | None) -> None:
     assert document_date(text, metadata) == expected

@@ -72,8 +72,12 @@ class Built:
         if modality in (KG.asserted, KG.planned):
             graph.add((s, p, o))
         for prop, value in (
-            (RDF.type, KG.Statement), (RDF.subject, s), (RDF.predicate, p), (RDF.object, o),
-            (KG.modality, modality), (KG.evidence, evidence),
+            (RDF.type, KG.Statement),
+            (RDF.subject, s),
+            (RDF.predicate, p),
+            (RDF.object, o),
+            (KG.modality, modality),
+            (KG.evidence, evidence),
         ):
             graph.add((statement, prop, value))
         graph.add((evidence, KG.document, doc))

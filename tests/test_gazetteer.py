@@ -12,13 +12,30 @@ def test_gazetteer_has_every_un_member_and_observer() -> None:
     assert "TWN" not in gaz.states and "GRL" not in gaz.states
 
 
-@pytest.mark.parametrize("name,iso", [
-    ("Bélarus", "BLR"), ("Belarus", "BLR"), ("Biélorussie", "BLR"), ("Etats-Unis", "USA"),
-    ("États-Unis", "USA"), ("Corée du Nord", "PRK"), ("Fédération de Russie", "RUS"),
-    ("République arabe syrienne", "SYR"), ("Moscou", "RUS"), ("Kiev", "UKR"), ("Kyiv", "UKR"),
-    ("russe", "RUS"), ("ukrainiennes", "UKR"), ("américaine", "USA"), ("Russes", "RUS"),
-    ("Myanmar", "MMR"), ("Birmanie", "MMR"), ("Côte d’Ivoire", "CIV"), ("Tchéquie", "CZE"),
-])
+@pytest.mark.parametrize(
+    "name,iso",
+    [
+        ("Bélarus", "BLR"),
+        ("Belarus", "BLR"),
+        ("Biélorussie", "BLR"),
+        ("Etats-Unis", "USA"),
+        ("États-Unis", "USA"),
+        ("Corée du Nord", "PRK"),
+        ("Fédération de Russie", "RUS"),
+        ("République arabe syrienne", "SYR"),
+        ("Moscou", "RUS"),
+        ("Kiev", "UKR"),
+        ("Kyiv", "UKR"),
+        ("russe", "RUS"),
+        ("ukrainiennes", "UKR"),
+        ("américaine", "USA"),
+        ("Russes", "RUS"),
+        ("Myanmar", "MMR"),
+        ("Birmanie", "MMR"),
+        ("Côte d’Ivoire", "CIV"),
+        ("Tchéquie", "CZE"),
+    ],
+)
 def test_gazetteer_state_names(name: str, iso: str) -> None:
     assert load_gazetteer().state_key(name) == f"state/{iso}"
 
@@ -34,11 +51,14 @@ def test_gazetteer_bodies_from_ontology() -> None:
     assert gaz.body_names["conseil de securite"] == "body/conseil-de-securite-onu"
 
 
-@pytest.mark.parametrize("adjective,forms", [
-    ("grec", {"grec", "grecs", "grecque", "grecques"}),
-    ("russe", {"russe", "russes"}),
-    ("chinois", {"chinois", "chinoise", "chinoises"}),
-    ("américain", {"américain", "américains", "américaine", "américaines"}),
-])
+@pytest.mark.parametrize(
+    "adjective,forms",
+    [
+        ("grec", {"grec", "grecs", "grecque", "grecques"}),
+        ("russe", {"russe", "russes"}),
+        ("chinois", {"chinois", "chinoise", "chinoises"}),
+        ("américain", {"américain", "américains", "américaine", "américaines"}),
+    ],
+)
 def test_gazetteer_inflect(adjective: str, forms: set[str]) -> None:
     assert inflect(adjective) == forms

@@ -39,5 +39,5 @@ def test_noise_blanking_keeps_offsets() -> None:
     blanked = blank_furniture(PAGE)
     assert len(blanked) == len(PAGE)
     start = PAGE.index("Les présidents")
-    assert blanked[start:start + 40] == PAGE[start:start + 40]
+    assert blanked[start : start + 40] == PAGE[start : start + 40]
     assert "Football" not in blanked

@@ -28,8 +28,7 @@ def test_query_data_file_gives_same_rows_as_store(seed_build: SeedBuild) -> None
     assert sorted(from_store.rows, key=str) == sorted(from_file.rows, key=str)
 
 
-@pytest.mark.parametrize("fmt,marker", [("csv", "state,"), ("tsv", "?state\t"),
-                                        ("json", '"head"')])
+@pytest.mark.parametrize("fmt,marker", [("csv", "state,"), ("tsv", "?state\t"), ("json", '"head"')])
 def test_query_formats(seed_build: SeedBuild, fmt: str, marker: str) -> None:
     text = serialize(execute("votes", store=seed_build.out / "store"), fmt)  # type: ignore[arg-type]
     assert marker in text

@@ -34,15 +34,38 @@ def test_rdf_evidence_offsets_slice_back_to_the_sentence(seed_build: SeedBuild) 
 
 def test_rdf_every_direct_edge_has_a_statement(seed_build: SeedBuild) -> None:
     ds = seed_build.union
-    direct = {KG[p] for p in ("votedFor", "votedAgainst", "abstainedOn", "negotiatedWith", "met",
-                              "visited", "holdsPost", "condemned", "accused", "demanded",
-                              "supported", "drafted", "vetoed", "withdrew", "attacked", "hosted")}
+    direct = {
+        KG[p]
+        for p in (
+            "votedFor",
+            "votedAgainst",
+            "abstainedOn",
+            "negotiatedWith",
+            "met",
+            "visited",
+            "holdsPost",
+            "condemned",
+            "accused",
+            "demanded",
+            "supported",
+            "drafted",
+            "vetoed",
+            "withdrew",
+            "attacked",
+            "hosted",
+        )
+    }
     edges = {(s, p, o) for s, p, o in ds if p in direct}
     assert edges
     for s, p, o in edges:
-        statements = set(ds.subjects(rdflib.RDF.subject, s)) & set(ds.subjects(rdflib.RDF.object, o))
-        assert any(ds.value(st_, rdflib.RDF.predicate) == p and ds.value(st_, KG.modality) in
-                   (KG.asserted, KG.planned) for st_ in statements), (s, p, o)
+        statements = set(ds.subjects(rdflib.RDF.subject, s)) & set(
+            ds.subjects(rdflib.RDF.object, o)
+        )
+        assert any(
+            ds.value(st_, rdflib.RDF.predicate) == p
+            and ds.value(st_, KG.modality) in (KG.asserted, KG.planned)
+            for st_ in statements
+        ), (s, p, o)
 
 
 def test_rdf_turtle_round_trip_is_isomorphic(seed_build: SeedBuild) -> None:

@@ -100,10 +100,14 @@ def test_view_project_counts(dataset: Dataset) -> None:
     g = project(dataset)
     assert sorted(g.nodes) == sorted(map(str, [RUS, UKR, LAVROV, RES]))
     assert sorted(r for _, _, r in g.edges(data="relation")) == [
-        "holdsPost", "negotiatedWith", "votedAgainst"
+        "holdsPost",
+        "negotiatedWith",
+        "votedAgainst",
     ]
     assert g.nodes[str(RUS)] == {
-        "label": "Russie", "type": "State", "aliases": ["Moscou", "Russie", "la Russie"]
+        "label": "Russie",
+        "type": "State",
+        "aliases": ["Moscou", "Russie", "la Russie"],
     }
 
 

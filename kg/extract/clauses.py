@@ -18,7 +18,7 @@ CLAIM = frozenset("affirmer prétendre assurer alléguer soutenir estimer".split
 DENIAL = frozenset("nier démentir réfuter contester".split())
 NEGATORS = frozenset("pas jamais plus guère point aucun aucune nullement".split())
 _BOUNDARY_WORDS = frozenset({"tandis", "alors", "mais", "car", "puis", "cependant", "pourtant"})
-_QUOTES = frozenset("«»\"“”")
+_QUOTES = frozenset('«»"“”')
 ROLE_NOUNS = frozenset(
     "président présidente ministre chef secrétaire ambassadeur ambassadrice représentant "
     "représentante porte-parole négociateur négociatrice émissaire envoyé envoyée délégation "
@@ -56,8 +56,7 @@ def quote_mask(sent: Span) -> set[int]:
     doc = sent.doc
     for segment in segments:
         inside = set(segment)
-        if any(doc[i].dep_ in ("nsubj", "nsubj:pass") and doc[i].head.i in inside
-               for i in segment):
+        if any(doc[i].dep_ in ("nsubj", "nsubj:pass") and doc[i].head.i in inside for i in segment):
             mask |= inside
     return mask
 
@@ -68,8 +67,10 @@ def clause_window(trigger: Token, masked: set[int]) -> tuple[int, int]:
     sent = trigger.sent
     start, end = sent.start, sent.end
     for token in sent:
-        boundary = token.lower_ in _BOUNDARY_WORDS or token.text in (";", ":") or (
-            token.text in "»”" and token.i + 1 < sent.end and token.nbor().text == ","
+        boundary = (
+            token.lower_ in _BOUNDARY_WORDS
+            or token.text in (";", ":")
+            or (token.text in "»”" and token.i + 1 < sent.end and token.nbor().text == ",")
         )
         if token.text == "," and token.i + 2 < sent.end:
             following = token.doc[token.i + 1 : token.i + 4]
@@ -119,23 +120,29 @@ def _morph(token: Token, feature: str) -> set[str]:
 
 
 def negated(token: Token) -> bool:
-    """"n'ont pas voté", "ne peut bloquer" (negation on the modal), "aucun pays ne…"."""
-    heads = [token] + ([token.head] if token.dep_ == "xcomp" or token.head.lemma_ in
-                       ("pouvoir", "devoir", "vouloir") else [])
+    """ "n'ont pas voté", "ne peut bloquer" (negation on the modal), "aucun pays ne…"."""
+    heads = [token] + (
+        [token.head]
+        if token.dep_ == "xcomp" or token.head.lemma_ in ("pouvoir", "devoir", "vouloir")
+        else []
+    )
     heads += [c for c in token.children if c.lemma_ in ("pouvoir", "devoir", "vouloir")]
     for head in heads:
         if any(c.lower_ in ("ne", "n'", "n’") for c in head.children) and any(
-                c.lower_ in NEGATORS for c in head.subtree if abs(c.i - head.i) <= 6):
+            c.lower_ in NEGATORS for c in head.subtree if abs(c.i - head.i) <= 6
+        ):
             return True
     return False
 
 
 PLANNING_WORDS = frozenset(
     "prévoir devoir envisager programmer annoncer inviter accepter promettre projeter "
-    "compter".split())
+    "compter".split()
+)
 READINESS = frozenset("prêt prête prêts prêtes disposé disposée disposés disposer".split())
 OBJECT_CONTROL = frozenset(
-    "inviter appeler exhorter pousser encourager autoriser convier engager inciter".split())
+    "inviter appeler exhorter pousser encourager autoriser convier engager inciter".split()
+)
 MOTION = frozenset("diriger rendre partir aller arriver venir rejoindre".split())
 
 
@@ -159,15 +166,22 @@ def modality(trigger: Token) -> Modality:
     if "pouvoir" in helpers and "Cnd" in _morph(anchor.head, "Mood") | _morph(anchor, "Mood"):
         return Modality.HYPOTHETICAL
     for word in chain[:4]:
-        if "Fut" in _morph(word, "Tense") or (word.lemma_ in PLANNING_WORDS and word.i != trigger.i):
+        if "Fut" in _morph(word, "Tense") or (
+            word.lemma_ in PLANNING_WORDS and word.i != trigger.i
+        ):
             return Modality.PLANNED
-        if any(c.lemma_ in PLANNING_WORDS | {"aller", "devoir"} and c.i < word.i
-               for c in word.children if c.dep_ in ("aux", "aux:tense", "amod", "xcomp", "cop")):
+        if any(
+            c.lemma_ in PLANNING_WORDS | {"aller", "devoir"} and c.i < word.i
+            for c in word.children
+            if c.dep_ in ("aux", "aux:tense", "amod", "xcomp", "cop")
+        ):
             return Modality.PLANNED
         if word.lemma_ in ("aller", "devoir") and word.i != trigger.i:
             return Modality.PLANNED
-    if any(t.lemma_ in READINESS or t.lower_ in READINESS for t in
-           trigger.doc[max(trigger.sent.start, trigger.i - 4):trigger.i]):
+    if any(
+        t.lemma_ in READINESS or t.lower_ in READINESS
+        for t in trigger.doc[max(trigger.sent.start, trigger.i - 4) : trigger.i]
+    ):
         return Modality.HYPOTHETICAL  # "se dit prête (mercredi) à discuter": willing, not planned
     if trigger.pos_ == "NOUN" and anchor.lemma_ in MOTION:
         return Modality.PLANNED  # heading to talks: the talks are ahead
@@ -189,8 +203,9 @@ def reporter(trigger: Token, mentions: Sequence[TokenMention]) -> str | None:
     return None
 
 
-def entities_at(token: Token, mentions: Sequence[TokenMention], depth: int = 0
-                ) -> list[TokenMention]:
+def entities_at(
+    token: Token, mentions: Sequence[TokenMention], depth: int = 0
+) -> list[TokenMention]:
     """Entities a phrase headed by ``token`` designates: itself, its apposed person, the state
     of a role noun ("le négociateur russe", "la délégation ukrainienne"), and its conjuncts."""
     if depth > 8:
@@ -200,29 +215,52 @@ def entities_at(token: Token, mentions: Sequence[TokenMention], depth: int = 0
     if here:
         out += here if here[0].type is EntityType.STATE else here[:1]  # "germano-belge": two
     elif token.lemma_ in FORCE_NOUNS or token.lower_ in FORCE_NOUNS:  # "deux missiles russes"
-        out += [m for c in token.children if c.dep_ in ("amod", "nmod")
-                for m in mentions if m.start <= c.i < m.end and m.type is EntityType.STATE][:1]
+        out += [
+            m
+            for c in token.children
+            if c.dep_ in ("amod", "nmod")
+            for m in mentions
+            if m.start <= c.i < m.end and m.type is EntityType.STATE
+        ][:1]
     elif token.lemma_ in ROLE_NOUNS or token.lemma_ in ("m.", "mme"):
-        people = [p for c in token.children if c.dep_ in ("appos", "flat:name", "nmod")
-                  for p in entities_at(c, mentions, depth + 1) if p.type is EntityType.PERSON]
-        following = [m for m in mentions if m.type is EntityType.PERSON and
-                     0 < m.start - token.i <= 3 and all(
-                         t.pos_ in ("ADJ", "PUNCT") for t in token.doc[token.i + 1:m.start])]
+        people = [
+            p
+            for c in token.children
+            if c.dep_ in ("appos", "flat:name", "nmod")
+            for p in entities_at(c, mentions, depth + 1)
+            if p.type is EntityType.PERSON
+        ]
+        following = [
+            m
+            for m in mentions
+            if m.type is EntityType.PERSON
+            and 0 < m.start - token.i <= 3
+            and all(t.pos_ in ("ADJ", "PUNCT") for t in token.doc[token.i + 1 : m.start])
+        ]
         if people or following:  # "son homologue chinois Xi Jinping" (misattached)
             out += (people or following)[:1]
         else:
-            states = [m for c in token.children if c.dep_ in ("amod", "nmod")
-                      for t in [c, *(x for x in c.children if x.dep_ == "conj")]
-                      for m in mentions if m.start <= t.i < m.end and m.type is EntityType.STATE]
+            states = [
+                m
+                for c in token.children
+                if c.dep_ in ("amod", "nmod")
+                for t in [c, *(x for x in c.children if x.dep_ == "conj")]
+                for m in mentions
+                if m.start <= t.i < m.end and m.type is EntityType.STATE
+            ]
             if not states:  # "les émissaires de l'armée soudanaise et des FSR"
-                states = [m for c in token.children if c.dep_ == "nmod" and
-                          (c.lemma_ in FORCE_NOUNS or c.lemma_ in ROLE_NOUNS)
-                          for m in entities_at(c, mentions, depth + 1)
-                          if m.type is not EntityType.PERSON]
+                states = [
+                    m
+                    for c in token.children
+                    if c.dep_ == "nmod" and (c.lemma_ in FORCE_NOUNS or c.lemma_ in ROLE_NOUNS)
+                    for m in entities_at(c, mentions, depth + 1)
+                    if m.type is not EntityType.PERSON
+                ]
             out += list(dict.fromkeys(states))  # "les délégations russe et ukrainienne"
     for child in token.children:
-        if child.dep_ in ("conj", "appos") and not (here and child.dep_ == "appos" and
-                                                     here[0].type is EntityType.PERSON):
+        if child.dep_ in ("conj", "appos") and not (
+            here and child.dep_ == "appos" and here[0].type is EntityType.PERSON
+        ):
             out += entities_at(child, mentions, depth + 1)
     return list(dict.fromkeys(out))
 
@@ -237,8 +275,9 @@ def _partitive(token: Token, mentions: Sequence[TokenMention]) -> list[TokenMent
     return [m for m in mentions if dont[0] < m.start <= end]
 
 
-def pronoun_referent(child: Token, token: Token, mentions: Sequence[TokenMention],
-             earlier: Sequence[TokenMention]) -> list[TokenMention]:
+def pronoun_referent(
+    child: Token, token: Token, mentions: Sequence[TokenMention], earlier: Sequence[TokenMention]
+) -> list[TokenMention]:
     """A subject pronoun's referent: "qui" is the noun its clause modifies; "il"/"elle" the most
     recent person before it (the salient actor of news prose)."""
     if child.lower_ == "qui":
@@ -246,11 +285,11 @@ def pronoun_referent(child: Token, token: Token, mentions: Sequence[TokenMention
         if previous.text == "," and child.i > 1:
             previous = child.doc[child.i - 2]
         head = previous
-        while head.head.i < child.i and head.head.i != head.i and head.head.pos_ in ("NOUN",
-                                                                                   "PROPN"):
+        while (
+            head.head.i < child.i and head.head.i != head.i and head.head.pos_ in ("NOUN", "PROPN")
+        ):
             head = head.head  # "le chef de l'État français, qui": the chief
-        return entities_at(head, mentions) or [m for m in mentions
-                                               if m.start <= previous.i < m.end]
+        return entities_at(head, mentions) or [m for m in mentions if m.start <= previous.i < m.end]
     if child.lower_ in ("il", "elle"):
         before = [m for m in list(earlier) + list(mentions) if m.start < child.i]
         if before and before[-1].type is EntityType.PERSON:
@@ -258,34 +297,49 @@ def pronoun_referent(child: Token, token: Token, mentions: Sequence[TokenMention
     return []
 
 
-def subjects(trigger: Token, mentions: Sequence[TokenMention],
-             earlier: Sequence[TokenMention] = ()) -> list[TokenMention]:
+def subjects(
+    trigger: Token, mentions: Sequence[TokenMention], earlier: Sequence[TokenMention] = ()
+) -> list[TokenMention]:
     """Entities in the subject of ``trigger``, climbing through conjoined and infinitive verbs;
     ``earlier`` mentions (previous sentences) resolve "il"/"elle"."""
     token = trigger
     for _ in range(4):
-        found = [m for child in token.children if child.dep_ in ("obl:agent", "nsubj")
-                 for m in entities_at(child, mentions) or _partitive(child, mentions)]
+        found = [
+            m
+            for child in token.children
+            if child.dep_ in ("obl:agent", "nsubj")
+            for m in entities_at(child, mentions) or _partitive(child, mentions)
+        ]
         if not found:
-            found = [m for child in token.children if child.dep_ == "nsubj" and
-                     child.pos_ == "PRON" for m in pronoun_referent(child, token, mentions, earlier)]
+            found = [
+                m
+                for child in token.children
+                if child.dep_ == "nsubj" and child.pos_ == "PRON"
+                for m in pronoun_referent(child, token, mentions, earlier)
+            ]
         people = [m for m in found if m.type is EntityType.PERSON]
         if found:
             return people or found
         if any(c.dep_ == "nsubj" for c in token.children):
             return []
-        if token.dep_ == "acl" and any(c.dep_ == "mark" and c.lower_ in ("à", "de")
-                                       for c in token.children):
+        if token.dep_ == "acl" and any(
+            c.dep_ == "mark" and c.lower_ in ("à", "de") for c in token.children
+        ):
             controllers = entities_at(token.head, mentions)
             if controllers:  # "a invité Vladimir Poutine à se rendre en Chine"
                 return controllers
         if token.dep_ == "xcomp" and token.head.lemma_ in OBJECT_CONTROL:
-            controllers = [m for c in token.head.children if c.dep_ in ("obj", "iobj")
-                           for m in entities_at(c, mentions)]
+            controllers = [
+                m
+                for c in token.head.children
+                if c.dep_ in ("obj", "iobj")
+                for m in entities_at(c, mentions)
+            ]
             if controllers:  # "a invité son homologue russe à se rendre en Chine"
                 return controllers
-        climbs = ("conj", "xcomp", "advcl", "acl") + (("obj", "nmod") if token.pos_ == "NOUN"
-                                                       else ())
+        climbs = ("conj", "xcomp", "advcl", "acl") + (
+            ("obj", "nmod") if token.pos_ == "NOUN" else ()
+        )
         if token.dep_ in climbs and token.head.i != token.i:
             token = token.head
         else:

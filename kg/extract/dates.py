@@ -14,11 +14,13 @@ import dateparser
 
 from kg.model import Modality
 
-MONTHS = ("janvier février mars avril mai juin juillet août septembre octobre novembre "
-          "décembre").split()
+MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+).split()
 WEEKDAYS = "lundi mardi mercredi jeudi vendredi samedi dimanche".split()
-_EN_MONTHS = ("january february march april may june july august september october november "
-              "december").split()
+_EN_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
 _MONTH = "|".join(MONTHS + ["fevrier", "aout", "decembre"])
 DATE_RE = re.compile(
     rf"\b(?:(?P<weekday>{'|'.join(WEEKDAYS)})\s*)?"
@@ -72,8 +74,9 @@ def document_date(text: str, metadata: str | None) -> When | None:
     if when := parse_iso(metadata):
         return when
     if match := _DATELINE.search(text[:400]):
-        return When(date(int(match["year"]), _month(match["month"]), int(match["day"])).isoformat(),
-                    "day")
+        return When(
+            date(int(match["year"]), _month(match["month"]), int(match["day"])).isoformat(), "day"
+        )
     found = []
     for match in find_dates(text):
         if match["year"] and match["day"]:
@@ -93,8 +96,9 @@ def _weekday(name: str, anchor: date, mode: Modality, future: bool) -> date:
     return anchor - timedelta(days=(anchor.weekday() - target) % 7)
 
 
-def resolve(match: re.Match[str], anchor: When | None, mode: Modality, future: bool = False
-            ) -> When | None:
+def resolve(
+    match: re.Match[str], anchor: When | None, mode: Modality, future: bool = False
+) -> When | None:
     """The date an expression found by ``DATE_RE`` designates, relative to the document date."""
     day = anchor.day if anchor else None
     if match["en"]:
@@ -102,8 +106,11 @@ def resolve(match: re.Match[str], anchor: When | None, mode: Modality, future: b
         return When(parsed.date().isoformat(), "day") if parsed else None
     if match["day"]:
         month, number = _month(match["month"]), int(match["day"])
-        year = int(match["year"]) if match["year"] else (int(anchor.value[:4]) if anchor and
-                                                         not anchor.value.startswith("--") else None)
+        year = (
+            int(match["year"])
+            if match["year"]
+            else (int(anchor.value[:4]) if anchor and not anchor.value.startswith("--") else None)
+        )
         if year is None:
             return When(f"--{month:02d}-{number:02d}", "day")
         try:

@@ -1,4 +1,4 @@
-"""Entity mentions: gazetteer matches (states, capitals, demonyms, bodies) and cleaned NER people."""
+"""Entity mentions: gazetteer matches (states, capitals, demonyms, bodies) and NER people."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from kg.model import EntityType
 TITLES = frozenset(
     "m. m mme mlle mr dr pr me monsieur madame président présidente premier ministre général "
     "généralissime roi reine prince princesse cheikh émir sultan pape chancelier chancelière "
-    "ambassadeur ambassadrice secrétaire porte-parole négociateur sénateur députée député maréchal"
-    .split()
+    "ambassadeur ambassadrice secrétaire porte-parole négociateur sénateur députée député "
+    "maréchal".split()
 )
 _NAME_PARTICLES = frozenset("de du des da di van von der al el ben bin ibn la le abou abu".split())
 # Where a capital names a place rather than a government.
@@ -26,8 +26,8 @@ _PLACE_CASES = frozenset("à au en vers dans depuis jusqu' jusque près sur".spl
 _MOTION = frozenset("partir venir revenir rentrer arriver quitter rapatrier évacuer fuir".split())
 # Verbs whose "à X" is an addressee (a government), not a place: "demander à Moscou".
 _ADDRESSEE = frozenset(
-    "demander demande réclamer exiger appeler enjoindre reprocher imposer proposer offrir fournir livrer "
-    "envoyer adresser dire annoncer répondre écrire opposer promettre remettre transmettre "
+    "demander demande réclamer exiger appeler enjoindre reprocher imposer proposer offrir fournir "
+    "livrer envoyer adresser dire annoncer répondre écrire opposer promettre remettre transmettre "
     "signifier lancer rappeler".split()
 )
 # Physical strikes: their object is a place ("deux missiles ont frappé Kiev").
@@ -90,9 +90,12 @@ def _capital_is_place(span: Span) -> bool:
         return True
     if "de" in _case_words(root) and root.head.lemma_ in _MOTION:
         return True
-    following = span.doc[span.end:span.end + 3]
-    if len(following) == 3 and following[0].text == "," and following[2].lemma_ in ("capitale",
-                                                                                  "ville"):
+    following = span.doc[span.end : span.end + 3]
+    if (
+        len(following) == 3
+        and following[0].text == ","
+        and following[2].lemma_ in ("capitale", "ville")
+    ):
         return True  # "Kiev, la capitale, se prépare"
     return any(t.lemma_ in ("capitale", "ville") for t in root.children if t.dep_ == "appos")
 
@@ -104,9 +107,15 @@ def _gazetteer_mentions(doc: Doc, nlp: Language, gaz: Gazetteer) -> list[TokenMe
     found = [(s, e, nlp.vocab.strings[m]) for m, s, e in list(lower(doc)) + list(exact(doc))]
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
     people = [(e.start, e.end) for e in doc.ents if e.label_ == "PER" and len(e) >= 2]
-    found = [m for m in found if m[2] == "ADJ" or not any(  # "Riyad Mansour", "Israël Katz"
-        s <= m[0] and m[1] <= e and (s, e) != (m[0], m[1]) and doc[e - 1].text[:1].isupper()
-        for s, e in people)]
+    found = [
+        m
+        for m in found
+        if m[2] == "ADJ"
+        or not any(  # "Riyad Mansour", "Israël Katz"
+            s <= m[0] and m[1] <= e and (s, e) != (m[0], m[1]) and doc[e - 1].text[:1].isupper()
+            for s, e in people
+        )
+    ]
     for start, end, kind in found:
         if taken & set(range(start, end)):
             continue
@@ -123,16 +132,19 @@ def _gazetteer_mentions(doc: Doc, nlp: Language, gaz: Gazetteer) -> list[TokenMe
         if iso is None:
             continue
         if kind == "CAPITAL" and _capital_is_place(span):
-            mentions.append(TokenMention(f"place/{slug(span.text)}", EntityType.PLACE, start, end,
-                                         span.text))
+            mentions.append(
+                TokenMention(f"place/{slug(span.text)}", EntityType.PLACE, start, end, span.text)
+            )
         else:
-            mentions.append(TokenMention(iso, EntityType.STATE, start, end,
-                                         gaz.states[iso[6:]].label))
+            mentions.append(
+                TokenMention(iso, EntityType.STATE, start, end, gaz.states[iso[6:]].label)
+            )
     return mentions
 
 
-def _nested_bodies(doc: Doc, found: list[tuple[int, int, str]], start: int, end: int,
-                   outer: str, gaz: Gazetteer) -> list[TokenMention]:
+def _nested_bodies(
+    doc: Doc, found: list[tuple[int, int, str]], start: int, end: int, outer: str, gaz: Gazetteer
+) -> list[TokenMention]:
     """Bodies named inside a longer body name: "Conseil de sécurité de l'ONU" also names the ONU."""
     out = []
     for s, e, kind in found:
@@ -145,7 +157,7 @@ def _nested_bodies(doc: Doc, found: list[tuple[int, int, str]], start: int, end:
 
 
 def _compound_demonyms(doc: Doc, gaz: Gazetteer, taken: set[int]) -> list[TokenMention]:
-    """"russo-ukrainiens" names two states, "ukraino-biélorusse" too (one token or three)."""
+    """ "russo-ukrainiens" names two states, "ukraino-biélorusse" too (one token or three)."""
     out = []
     for token in doc:
         if token.i in taken or token.is_space:
@@ -153,7 +165,7 @@ def _compound_demonyms(doc: Doc, gaz: Gazetteer, taken: set[int]) -> list[TokenM
         end = token.i + 1
         while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_:
             end += 2
-        text = doc[token.i:end].text
+        text = doc[token.i : end].text
         if "-" not in text or any(i in taken for i in range(token.i, end)):
             continue
         parts = fold(text).split("-")
@@ -207,8 +219,11 @@ def person_mentions(doc: Doc, taken: set[int]) -> list[TokenMention]:
             canonical = name.text
         if canonical is None:
             continue
-        out.append(TokenMention(f"person/{slug(canonical)}", EntityType.PERSON, name.start,
-                                name.end, canonical))
+        out.append(
+            TokenMention(
+                f"person/{slug(canonical)}", EntityType.PERSON, name.start, name.end, canonical
+            )
+        )
     return out
 
 
@@ -219,7 +234,7 @@ def place_mentions(doc: Doc, taken: set[int]) -> list[TokenMention]:
         if ent.label_ != "LOC" or taken & set(range(ent.start, ent.end)):
             continue
         start = ent.start + (1 if ent[0].pos_ == "DET" else 0)
-        span = doc[start:ent.end]
+        span = doc[start : ent.end]
         if not span or len(span) > 4 or any(t.like_num or t.is_punct for t in span):
             continue
         if not span[0].text[:1].isupper() or span[0].pos_ not in ("PROPN", "NOUN", "ADJ"):
@@ -228,8 +243,11 @@ def place_mentions(doc: Doc, taken: set[int]) -> list[TokenMention]:
             continue
         if fold(span[0].text) in ("etats", "etat", "pays"):
             continue
-        out.append(TokenMention(f"place/{slug(span.text)}", EntityType.PLACE, span.start,
-                                span.end, span.text))
+        out.append(
+            TokenMention(
+                f"place/{slug(span.text)}", EntityType.PLACE, span.start, span.end, span.text
+            )
+        )
     return out
 
 

@@ -13,12 +13,16 @@ _MARKERS = re.compile(
     r"suivez-nous.*|commentaires?)\W*$",
     re.IGNORECASE,
 )
-_TEASER_OPENERS = re.compile(r"^(voir aussi|à lire aussi|a lire aussi|lire aussi|sur le même sujet)\W*$",
-                             re.IGNORECASE)
+_TEASER_OPENERS = re.compile(
+    r"^(voir aussi|à lire aussi|a lire aussi|lire aussi|sur le même sujet)\W*$", re.IGNORECASE
+)
 _END_MARKERS = re.compile(r"^(dernières nouvelles|les plus lus)\W*$", re.IGNORECASE)
-_SIGNATURE = re.compile(r"^\(?(afp|reuters|ap|belga|ats|(\w+ )*avec (afp|reuters|ap))\)?\.?$",
-                        re.IGNORECASE)
-_MEDIA_TEASER = re.compile(r"^(VID[EÉ]O|PHOTOS?|DIRECT|INFOGRAPHIE|REPLAY|PODCAST|EN IMAGES)\b\s*[.:\-–]")
+_SIGNATURE = re.compile(
+    r"^\(?(afp|reuters|ap|belga|ats|(\w+ )*avec (afp|reuters|ap))\)?\.?$", re.IGNORECASE
+)
+_MEDIA_TEASER = re.compile(
+    r"^(VID[EÉ]O|PHOTOS?|DIRECT|INFOGRAPHIE|REPLAY|PODCAST|EN IMAGES)\b\s*[.:\-–]"
+)
 _TWEET_SIGNATURE = re.compile(r"^[—–-]\s*[^()\n]{1,80}\(@\w+\)\s+.{0,40}$")
 
 

@@ -15,8 +15,20 @@ from kg.model import Post
 
 _NOT_ROLE = frozenset({"gouvernement", "délégation", "diplomatie", "homologues"})
 _LEADER_WORDS = frozenset({"chef", "dirigeant", "dirigeante", "numéro"})
-_LEADER_POSTS = frozenset({"président", "présidente", "premier", "roi", "reine", "émir",
-                           "secrétaire", "chancelier", "chancelière", "prince"})
+_LEADER_POSTS = frozenset(
+    {
+        "président",
+        "présidente",
+        "premier",
+        "roi",
+        "reine",
+        "émir",
+        "secrétaire",
+        "chancelier",
+        "chancelière",
+        "prince",
+    }
+)
 
 
 def _is_role(token: Token) -> bool:
@@ -39,8 +51,12 @@ def _role_noun(person: TokenMention, doc: Doc) -> Token | None:
     Medinski", "Sergei Lavrov, ministre russe…", "le chef de la diplomatie américaine Antony
     Blinken", "L'ambassadeur d'Ukraine aux Nations unies, Sergiy Kyslytsya,"."""
     root = doc[person.start]
-    after = [c for t in doc[person.start:person.end] for c in t.children
-             if c.dep_ == "appos" and not person.start <= c.i < person.end and _is_role(c)]
+    after = [
+        c
+        for t in doc[person.start : person.end]
+        for c in t.children
+        if c.dep_ == "appos" and not person.start <= c.i < person.end and _is_role(c)
+    ]
     if after:
         return after[0]
     before = []
@@ -53,10 +69,10 @@ def _role_noun(person: TokenMention, doc: Doc) -> Token | None:
         before.append(previous)
     for token in before:
         role = _climb_to_role(token, person.start)
-        between = doc[role.i:person.start] if role is not None else []
+        between = doc[role.i : person.start] if role is not None else []
         if role is not None and not any(
-                t.lower_ in ("et", "ou") or (t.pos_ == "VERB" and t.dep_ != "amod")
-                for t in between):
+            t.lower_ in ("et", "ou") or (t.pos_ == "VERB" and t.dep_ != "amod") for t in between
+        ):
             return role  # not across "Le président russe V. Poutine et son homologue X"
     return None
 
@@ -73,7 +89,8 @@ def _org_and_role(noun: Token, mentions: Sequence[TokenMention]) -> tuple[str | 
     if org is None:
         return None, ""
     drop = set(range(org.start, org.end)) | {
-        i for m in inside if m.type is T.PERSON for i in range(m.start, m.end)}
+        i for m in inside if m.type is T.PERSON for i in range(m.start, m.end)
+    }
     role = _role_words(noun, drop)
     return (org.key, role) if role else (None, "")
 
@@ -87,8 +104,9 @@ def _role_words(noun: Token, drop: set[int]) -> str:
         if token.i in drop or token.pos_ == "PUNCT":
             continue
         following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else token
-        if token.pos_ in ("ADP", "DET") and (following.i in drop or following.pos_ == "DET" and
-                                             following.i + 1 in drop):
+        if token.pos_ in ("ADP", "DET") and (
+            following.i in drop or following.pos_ == "DET" and following.i + 1 in drop
+        ):
             continue
         words.append(token)
     while words and words[-1].pos_ in ("ADP", "DET"):
@@ -105,8 +123,9 @@ def post_facts(doc: Doc, mentions: Sequence[TokenMention]) -> Iterator[tuple[str
         if noun is None:
             continue
         org, role = _org_and_role(noun, mentions)
-        if org is None and any(c.dep_ == "det" and "Yes" in c.morph.get("Poss")
-                               for c in noun.children):
+        if org is None and any(
+            c.dep_ == "det" and "Yes" in c.morph.get("Poss") for c in noun.children
+        ):
             earlier = [m for m in mentions if m.type is T.STATE and m.end <= noun.i]
             if earlier and noun.lemma_ != "homologue":  # "Son ministre des Affaires étrangères"
                 org, role = earlier[-1].key, _role_words(noun, set())
@@ -117,8 +136,9 @@ def post_facts(doc: Doc, mentions: Sequence[TokenMention]) -> Iterator[tuple[str
             yield person.key, Post(role, org), noun
 
 
-def role_references(doc: Doc, mentions: Sequence[TokenMention],
-                    posts: Sequence[tuple[str, Post, Token]]) -> list[TokenMention]:
+def role_references(
+    doc: Doc, mentions: Sequence[TokenMention], posts: Sequence[tuple[str, Post, Token]]
+) -> list[TokenMention]:
     """Person mentions for unnamed role nouns: "le chef de l'ONU", "le dirigeant chinois" refer
     to the person the document names as holding a post in that organisation (when only one
     does, or only one holds a post of that name). They feed the rules, not the catalogue."""
@@ -133,16 +153,19 @@ def role_references(doc: Doc, mentions: Sequence[TokenMention],
             continue
         if any(c.dep_ in ("appos", "flat:name") for c in token.children):
             continue
-        definite = any(c.dep_ == "det" and "Def" in c.morph.get("Definite")
-                       for c in token.children)
+        definite = any(c.dep_ == "det" and "Def" in c.morph.get("Definite") for c in token.children)
         if not definite or "Plur" in token.morph.get("Number"):
             continue  # "des émissaires ukrainiens" names nobody in particular
         org, _ = _org_and_role(token, mentions)
-        candidates = {p: r for p, r in holders.get(org or "", {}).items()
-                      if r == token.lemma_ or (token.lemma_ in _LEADER_WORDS and
-                                               r in _LEADER_WORDS | _LEADER_POSTS)}
+        candidates = {
+            p: r
+            for p, r in holders.get(org or "", {}).items()
+            if r == token.lemma_
+            or (token.lemma_ in _LEADER_WORDS and r in _LEADER_WORDS | _LEADER_POSTS)
+        }
         if len(candidates) == 1:
             person = next(iter(candidates))
-            out.append(TokenMention(person, T.PERSON, token.i, token.i + 1,
-                                    labels.get(person, person)))
+            out.append(
+                TokenMention(person, T.PERSON, token.i, token.i + 1, labels.get(person, person))
+            )
     return out

@@ -39,8 +39,14 @@ def _phrase(head: Token) -> tuple[int, int]:
     keep = [head] + [t for c in head.children if c.dep_ in ("nmod", "amod") for t in c.subtree]
     start = min(t.i for t in keep if t.pos_ != "DET")
     end = max(t.i for t in keep) + 1
-    stop = next((t.i for t in head.doc[head.i + 1:end] if t.pos_ in ("PRON", "VERB", "PUNCT")
-                 or t.lower_ in ("qui", "que", "dont")), end)
+    stop = next(
+        (
+            t.i
+            for t in head.doc[head.i + 1 : end]
+            if t.pos_ in ("PRON", "VERB", "PUNCT") or t.lower_ in ("qui", "que", "dont")
+        ),
+        end,
+    )
     end = min(end, stop)
     while end > start and (head.doc[end - 1].is_punct or head.doc[end - 1].pos_ == "DET"):
         end -= 1
@@ -50,10 +56,10 @@ def _phrase(head: Token) -> tuple[int, int]:
 def _quote(head: Token) -> str | None:
     """The quoted operative text of "une résolution qui « exige … »"."""
     sent = head.sent
-    opening = next((t for t in sent if t.i > head.i and t.text in "«“\""), None)
+    opening = next((t for t in sent if t.i > head.i and t.text in '«“"'), None)
     if opening is None or opening.i - head.i > 4:
         return None
-    closing = next((t for t in sent if t.i > opening.i and t.text in "»”\""), None)
+    closing = next((t for t in sent if t.i > opening.i and t.text in '»”"'), None)
     end = closing.i if closing else sent.end
     return head.doc[opening.i + 1 : end].text.strip() or None
 
@@ -86,8 +92,9 @@ def _when(head: Token, anchor: When | None) -> When | None:
     return None
 
 
-_UN_CONTEXT = frozenset("résolution conseil assemblée veto vote voter onu voix scrutin "
-                        "abstention".split())
+_UN_CONTEXT = frozenset(
+    "résolution conseil assemblée veto vote voter onu voix scrutin abstention".split()
+)
 
 
 def _candidate(token: Token, earlier: bool) -> Token | None:
@@ -105,38 +112,55 @@ def _candidate(token: Token, earlier: bool) -> Token | None:
     if token.lemma_ == "résolution" and token.head.lemma_ == "projet" and token.dep_ == "nmod":
         return None
     if token.lemma_ in ("texte", "projet") and not any(
-            c.lemma_ in ("résolution", "texte") for c in token.children):
+        c.lemma_ in ("résolution", "texte") for c in token.children
+    ):
         context = earlier or any(t.lemma_.lower() in _UN_CONTEXT for t in token.sent)
-        if not context or any(c.dep_ == "nmod" and c.lemma_ not in _UN_CONTEXT and
-                              c.pos_ == "NOUN" for c in token.children):
+        if not context or any(
+            c.dep_ == "nmod" and c.lemma_ not in _UN_CONTEXT and c.pos_ == "NOUN"
+            for c in token.children
+        ):
             return None  # "projet de loi", "un texte de l'écrivain"
     if negated(token.head):
         return None  # "aucun pays ne peut bloquer une résolution": generic
     return token
 
 
-def find_resolutions(doc: Doc, mentions: Sequence[TokenMention], anchor: When | None,
-                     gaz: Gazetteer) -> list[ResolutionMention]:
+def find_resolutions(
+    doc: Doc, mentions: Sequence[TokenMention], anchor: When | None, gaz: Gazetteer
+) -> list[ResolutionMention]:
     """Resolution mentions in text order, with definite ones linked to an earlier resolution."""
     found: list[ResolutionMention] = []
     masked = {i for s in doc.sents for i in quote_mask(s)}
     for token in doc:
-        if token.i in masked or (head := _candidate(token, bool(found))) is None or (
-                found and found[-1].start <= head.i < found[-1].end):
+        if (
+            token.i in masked
+            or (head := _candidate(token, bool(found))) is None
+            or (found and found[-1].start <= head.i < found[-1].end)
+        ):
             continue
         start, end = _phrase(head)
         draft = head.lemma_ == "projet" or any(t.lemma_ == "projet" for t in doc[start:end])
         when, body = _when(head, anchor), _body(head, mentions)
         det = next((c.lower_ for c in head.children if c.dep_ in ("det", "nmod:poss")), "")
-        mention = ResolutionMention(len({r.index for r in found}), start, end,
-                                    doc[start:end].text, body, when, draft, _quote(head))
+        mention = ResolutionMention(
+            len({r.index for r in found}),
+            start,
+            end,
+            doc[start:end].text,
+            body,
+            when,
+            draft,
+            _quote(head),
+        )
         bare = head.lemma_ in ("texte", "projet") and not any(
-            c.lemma_ in ("résolution", "texte") for c in head.children)
+            c.lemma_ in ("résolution", "texte") for c in head.children
+        )
         mention = replace(mention, bare=bare)
         other = any(c.lemma_ in _OTHER for c in head.children if c.dep_ == "amod")
         own_state = det in ("un", "une") and any(
             m.type.value == "State" and any(m.start <= c.i < m.end for c in head.children)
-            for m in mentions)
+            for m in mentions
+        )
         if other or (bare and own_state):  # "un texte concurrent", "un texte russe"
             earlier = None
         elif bare and found:  # "le texte", "un texte des Émirats": the text already named
@@ -144,23 +168,31 @@ def find_resolutions(doc: Doc, mentions: Sequence[TokenMention], anchor: When | 
         else:
             earlier = _same(mention, found, gaz, definite=det in _DEFINITE)
         if earlier is not None:
-            mention = replace(mention, index=earlier.index, body=mention.body or earlier.body,
-                              when=mention.when or earlier.when,
-                              draft=earlier.draft if bare else mention.draft)
+            mention = replace(
+                mention,
+                index=earlier.index,
+                body=mention.body or earlier.body,
+                when=mention.when or earlier.when,
+                draft=earlier.draft if bare else mention.draft,
+            )
         found.append(mention)
     return found
 
 
-def _same(mention: ResolutionMention, found: list[ResolutionMention], gaz: Gazetteer, *,
-          definite: bool) -> ResolutionMention | None:
+def _same(
+    mention: ResolutionMention, found: list[ResolutionMention], gaz: Gazetteer, *, definite: bool
+) -> ResolutionMention | None:
     for earlier in reversed(found):
         if mention.when and earlier.when and mention.when.value[-5:] == earlier.when.value[-5:]:
             return earlier
         if mention.quote and earlier.quote and mention.quote[:40] == earlier.quote[:40]:
             return earlier
-        if definite and earlier.draft == mention.draft and not (
-                mention.when and earlier.when) and gaz.compatible_bodies(mention.body,
-                                                                         earlier.body):
+        if (
+            definite
+            and earlier.draft == mention.draft
+            and not (mention.when and earlier.when)
+            and gaz.compatible_bodies(mention.body, earlier.body)
+        ):
             return earlier
     return None
 
