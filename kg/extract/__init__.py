@@ -14,18 +14,9 @@ from kg.extract.clauses import clause_window, modality, reporter
 from kg.extract.dates import When, document_date, find_dates, resolve
 from kg.extract.mentions import TokenMention, find_mentions, slug
 from kg.extract.posts import post_facts, role_references
-from kg.extract.relations import (
-    RawFact,
-    attack_facts,
-    authorship_facts,
-    negotiation_facts,
-    veto_facts,
-    resolution_mentions,
-    sentence_context,
-    tally_facts,
-    verb_facts,
-    vote_facts,
-)
+from kg.extract.events import attack_facts, authorship_facts, negotiation_facts, veto_facts
+from kg.extract.relations import RawFact, resolution_mentions, sentence_context, verb_facts
+from kg.extract.votes import tally_facts, vote_facts
 from kg.extract.resolutions import ResolutionMention, adopted_by_verb, find_resolutions
 from kg.gazetteer import Gazetteer
 from kg.model import (
