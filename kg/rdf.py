@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, XSD
 
+from kg.corroborate import Corroboration, corroborate, fact_key, tally_check
 from kg.model import DocResult, Document, EntityType, Fact
 from kg.resolve import Catalogue, Entity
 from kg.vocab import CATALOGUE_GRAPH, DOC, ID, KG
 
-_KINDS = ("state", "person", "body", "place", "resolution", "post", "statement", "evidence")
+_KINDS = ("state", "person", "body", "place", "resolution", "post", "statement", "evidence", "fact")
 PREFIXES = {
     "kg": KG._NS,
     "kgid": ID,
@@ -35,7 +36,6 @@ STATEMENT_CLASS = {
     "met": KG.Meeting,
     "holdsPost": KG.PostHolding,
 }
-SYMMETRIC = frozenset({"negotiatedWith", "met"})
 _DATE_TYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 
 
@@ -88,11 +88,31 @@ def _entity_triples(graph: Graph, entity: Entity) -> None:
             graph.add((node, prop, Literal(value)))
 
 
-def catalogue_graph(dataset: Dataset, catalogue: Catalogue) -> Graph:
-    """The catalogue named graph: entity types, labels, aliases, resolutions and posts."""
+def _corroboration_triples(graph: Graph, fact: Corroboration) -> None:
+    node = ID[f"fact/{_digest(fact.subject, fact.predicate, fact.object)}"]
+    graph.add((node, RDF.type, KG.Fact))
+    graph.add((node, RDF.subject, iri(fact.subject)))
+    graph.add((node, RDF.predicate, KG[fact.predicate]))
+    graph.add((node, RDF.object, iri(fact.object)))
+    graph.add((node, KG.supportCount, Literal(fact.support, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, KG.dateConflict, Literal(fact.date_conflict)))
+    for statement in fact.statements:
+        graph.add((node, KG.statement, statement_iri(statement)))
+
+
+def catalogue_graph(
+    dataset: Dataset, catalogue: Catalogue, facts: Sequence[Corroboration] = ()
+) -> Graph:
+    """The catalogue named graph: entity types, labels, aliases, resolutions and their tally
+    checks, posts, and the corroborated facts of the corpus."""
     graph = dataset.graph(CATALOGUE_GRAPH)
     for entity in catalogue.entities.values():
         _entity_triples(graph, entity)
+        check = tally_check(entity.resolution, facts) if entity.resolution else None
+        if check:
+            graph.add((iri(entity.key), KG.tallyCheck, Literal(check)))
+    for fact in facts:
+        _corroboration_triples(graph, fact)
     for key, post in catalogue.posts.items():
         node = iri(key)
         graph.add((node, RDF.type, ORG.Post))
@@ -120,13 +140,18 @@ def _document_triples(graph: Graph, document: Document) -> URIRef:
     return node
 
 
+def statement_iri(fact: Fact) -> URIRef:
+    """The IRI of a fact's statement node: its document, ends, predicate, sentence and rule."""
+    subject, _, obj = fact_key(fact)
+    ev = fact.evidence
+    return ID[f"statement/{_digest(ev.doc_id, subject, fact.predicate, obj, ev.start, ev.rule)}"]
+
+
 def _fact_triples(graph: Graph, fact: Fact) -> None:
-    subject, obj = fact.subject, fact.object
-    if fact.predicate in SYMMETRIC and obj < subject:
-        subject, obj = obj, subject
+    subject, _, obj = fact_key(fact)
     ev = fact.evidence
     evidence = ID[f"evidence/{_digest(ev.doc_id, ev.start, ev.end, ev.rule)}"]
-    node = ID[f"statement/{_digest(ev.doc_id, subject, fact.predicate, obj, ev.start, ev.rule)}"]
+    node = statement_iri(fact)
     graph.add((node, RDF.type, STATEMENT_CLASS.get(fact.predicate, KG.Statement)))
     graph.add((node, RDF.subject, iri(subject)))
     graph.add((node, RDF.predicate, KG[fact.predicate]))
@@ -169,10 +194,11 @@ def to_dataset(
     results: Iterable[DocResult], catalogue: Catalogue, dates: dict[str, tuple[str, str]]
 ) -> Dataset:
     """The whole corpus as an rdflib ``Dataset`` (catalogue + one graph per document)."""
+    results = list(results)
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
-    catalogue_graph(dataset, catalogue)
+    catalogue_graph(dataset, catalogue, corroborate(results))
     for result in results:
         document_graph(dataset, result, dates.get(result.document.id))
     return dataset

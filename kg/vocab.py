@@ -38,6 +38,7 @@ class KG(DefinedNamespace):
     Visit: URIRef
     Meeting: URIRef
     PostHolding: URIRef
+    Fact: URIRef
     # Modalities (PLOVER-style auxiliary modes)
     Modality: URIRef
     asserted: URIRef
@@ -76,6 +77,9 @@ class KG(DefinedNamespace):
     abstentions: URIRef
     reportedBy: URIRef
     evidence: URIRef
+    supportCount: URIRef
+    statement: URIRef
+    dateConflict: URIRef
 
     # Evidence
     document: URIRef
@@ -93,6 +97,7 @@ class KG(DefinedNamespace):
     body: URIRef
     status: URIRef
     quote: URIRef
+    tallyCheck: URIRef
     partOf: URIRef
     capital: URIRef
     isoCode: URIRef
