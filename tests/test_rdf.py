@@ -9,6 +9,7 @@ from rdflib.compare import to_isomorphic
 
 from kg.build import build
 from kg.extract.mentions import slug
+from kg.gold import PREDICATES
 from kg.rdf import iri
 from kg.vocab import KG
 from tests.conftest import SEEDS, SeedBuild
@@ -34,27 +35,7 @@ def test_rdf_evidence_offsets_slice_back_to_the_sentence(seed_build: SeedBuild) 
 
 def test_rdf_every_direct_edge_has_a_statement(seed_build: SeedBuild) -> None:
     ds = seed_build.union
-    direct = {
-        KG[p]
-        for p in (
-            "votedFor",
-            "votedAgainst",
-            "abstainedOn",
-            "negotiatedWith",
-            "met",
-            "visited",
-            "holdsPost",
-            "condemned",
-            "accused",
-            "demanded",
-            "supported",
-            "drafted",
-            "vetoed",
-            "withdrew",
-            "attacked",
-            "hosted",
-        )
-    }
+    direct = {KG[p] for p in PREDICATES}
     edges = {(s, p, o) for s, p, o in ds if p in direct}
     assert edges
     for s, p, o in edges:
