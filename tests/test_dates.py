@@ -48,6 +48,11 @@ def test_dates_day_month_takes_year_of_document() -> None:
         ("Texte.", "2022-03", When("2022-03", "month")),
         ("MOSCOU, 2 mars 2022 (AFP) - Texte.", None, When("2022-03-02", "day")),
         (
+            "Titre\nPublié le 3 mars 2022 à 10h02\nLe 24 février 2022, la Russie…",
+            None,
+            When("2022-03-03", "day"),
+        ),
+        (
             "Tweet\n— Emmanuel Macron (@EmmanuelMacron) March 2, 2022\n",
             None,
             When("2022-03-02", "day"),

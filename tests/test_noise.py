@@ -16,6 +16,14 @@ Les présidents américain et russe se rencontreront mardi à Genève, a annonc�
 
 PHOTOS. Les plus belles images du sommet
 
+Lire aussi : Poutine et Biden, une relation glaciale
+
+Par Jeanne Martin
+
+Publié le 15 juin 2021 à 22h10
+
+Photo d'archives © AFP
+
 — Jean Dupont (@jdupont) June 16, 2021
 
 Reuters
@@ -29,6 +37,13 @@ def test_noise_furniture_is_blanked_and_article_kept() -> None:
     assert "Football : le PSG s'impose à Lyon" in lines
     assert "Partager" in lines and "Reuters" in lines
     assert any(line.startswith("PHOTOS.") for line in lines)
+    for furniture in (
+        "Lire aussi : Poutine et Biden, une relation glaciale",
+        "Par Jeanne Martin",
+        "Publié le 15 juin 2021 à 22h10",
+        "Photo d'archives © AFP",
+    ):
+        assert furniture in lines
     assert any("@jdupont" in line for line in lines)
     assert any(line.startswith("Le Conseil de sécurité examinera") for line in lines)
     assert not any(line.startswith("Les présidents américain") for line in lines)

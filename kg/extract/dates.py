@@ -36,6 +36,13 @@ _DATELINE = re.compile(
 )
 
 
+_PUBLISHED = re.compile(
+    rf"^\s*(?:publié|mis à jour)\s+le\s+(?:\w+\s+)?(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{_MONTH})"
+    r"\s+(?P<year>\d{4})",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def find_dates(text: str) -> list[re.Match[str]]:
     """Date expressions in ``text``: weekdays, day and month, English dates, hier/demain."""
     return [m for m in DATE_RE.finditer(text) if m.group(0).strip()]
@@ -73,6 +80,10 @@ def document_date(text: str, metadata: str | None) -> When | None:
     """The date of a document: its metadata, else a dateline, else its latest full explicit date."""
     if when := parse_iso(metadata):
         return when
+    if match := _PUBLISHED.search(text[:2000]):
+        return When(
+            date(int(match["year"]), _month(match["month"]), int(match["day"])).isoformat(), "day"
+        )
     if match := _DATELINE.search(text[:400]):
         return When(
             date(int(match["year"]), _month(match["month"]), int(match["day"])).isoformat(), "day"

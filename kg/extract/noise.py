@@ -23,6 +23,19 @@ _SIGNATURE = re.compile(
 _MEDIA_TEASER = re.compile(
     r"^(VID[EÉ]O|PHOTOS?|DIRECT|INFOGRAPHIE|REPLAY|PODCAST|EN IMAGES)\b\s*[.:\-–]"
 )
+_CREDIT = re.compile(
+    r"^(?:(?:photo|image|vidéo|illustration)s?(?: d'archives)?\s*(?:[:©]|$)|crédits?\b|©|"
+    r"\(?(?:photo|crédit)\s*:)",
+    re.IGNORECASE,
+)
+_INLINE_TEASER = re.compile(
+    r"^(?:à lire aussi|a lire aussi|lire aussi|voir aussi|lire)\s*[:>]", re.IGNORECASE
+)
+_BYLINE = re.compile(
+    r"^(?:[Pp]ar|[Bb]y)\s+[A-ZÉÈ][\w'’-]+(?:\s+[A-ZÉÈ][\w'’-]+){0,3}"
+    r"(?:\s+(?:et|avec)\s+[A-ZÉÈ][\w'’-]+(?:\s+[A-ZÉÈ][\w'’-]+){0,3})?\s*$"
+)
+_PUBLISHED = re.compile(r"^(?:publié|mis à jour|modifié|actualisé)\b.{0,80}$", re.IGNORECASE)
 _TWEET_SIGNATURE = re.compile(r"^[—–-]\s*[^()\n]{1,80}\(@\w+\)\s+.{0,40}$")
 
 
@@ -56,7 +69,15 @@ def furniture_lines(text: str) -> list[tuple[int, int]]:
             in_teasers, furniture = False, True
         elif in_teasers and not _is_paragraph(line):
             furniture = True
-        elif _MEDIA_TEASER.match(line) or _TWEET_SIGNATURE.match(line):
+        elif (
+            _MEDIA_TEASER.match(line)
+            or _TWEET_SIGNATURE.match(line)
+            or _INLINE_TEASER.match(line)
+            or _BYLINE.match(line)
+            or _PUBLISHED.match(line)
+        ):
+            furniture = True
+        elif _CREDIT.match(line) and _words(line) <= 10:
             furniture = True
         elif line.endswith(("...", "…")) and not line.startswith(("«", '"')):
             furniture = True
