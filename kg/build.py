@@ -35,15 +35,27 @@ class Summary:
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
-def extract_all(documents: Sequence[Document], *, model: str = DEFAULT_MODEL) -> list[DocResult]:
-    """Run the pipeline and the extraction rules over documents (streamed in batches)."""
+def extract_all(
+    documents: Sequence[Document], *, model: str = DEFAULT_MODEL
+) -> tuple[list[DocResult], list[Skipped]]:
+    """Run the pipeline and the extraction rules over documents (streamed in batches).
+
+    A document whose extraction fails is reported and skipped; the others go on.
+    """
     nlp = load_pipeline(model)
     gaz = load_gazetteer()
     texts = (blank_furniture(d.body) for d in documents)
-    return [
-        extract_document(document, doc, nlp, gaz)
-        for document, doc in zip(documents, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=False)
-    ]
+    results, failed = [], []
+    for document, doc in zip(documents, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
+        try:
+            results.append(extract_document(document, doc, nlp, gaz))
+        except Exception as err:  # noqa: BLE001 - one odd text must not cost the whole corpus
+            log.warning(
+                "%s: extraction failed, skipped (%s: %s)", document.source, type(err).__name__, err
+            )
+            log.debug("extraction failure", exc_info=True)
+            failed.append(Skipped(document.source, f"extraction failed ({type(err).__name__})"))
+    return results, failed
 
 
 def build(
@@ -59,7 +71,9 @@ def build(
         else:
             documents.append(item)
     summary.documents = len(documents)
-    results, catalogue = resolve(extract_all(documents, model=model), load_gazetteer())
+    extracted, failed = extract_all(documents, model=model)
+    summary.skipped += failed
+    results, catalogue = resolve(extracted, load_gazetteer())
     dates = {}
     for d in documents:
         when = document_date(d.text, d.date)

@@ -63,12 +63,27 @@ class When:
         return None
 
 
+def _day(year: int, month: int, day: int) -> date | None:
+    """A calendar day, or None when it does not exist ("31 février")."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 def parse_iso(value: str | None) -> When | None:
-    """Read a metadata date: ``2022``, ``2022-03`` or ``2022-03-02``."""
+    """Read a metadata date: ``2022``, ``2022-03`` or ``2022-03-02``; None when impossible.
+
+    >>> parse_iso("2022-02-30") is None
+    True
+    """
     if not value:
         return None
     precision = {4: "year", 7: "month", 10: "day"}.get(len(value))
-    return When(value, precision) if precision else None
+    parts = [int(p) for p in value.split("-") if p.isdigit()]
+    if precision is None or _day(*(parts + [1, 1])[:3]) is None:
+        return None
+    return When(value, precision)
 
 
 def _month(name: str) -> int:
@@ -80,18 +95,16 @@ def document_date(text: str, metadata: str | None) -> When | None:
     """The date of a document: its metadata, else a dateline, else its latest full explicit date."""
     if when := parse_iso(metadata):
         return when
-    if match := _PUBLISHED.search(text[:2000]):
-        return When(
-            date(int(match["year"]), _month(match["month"]), int(match["day"])).isoformat(), "day"
-        )
-    if match := _DATELINE.search(text[:400]):
-        return When(
-            date(int(match["year"]), _month(match["month"]), int(match["day"])).isoformat(), "day"
-        )
+    for pattern, span in ((_PUBLISHED, 2000), (_DATELINE, 400)):
+        match = pattern.search(text[:span])
+        day = match and _day(int(match["year"]), _month(match["month"]), int(match["day"]))
+        if day:
+            return When(day.isoformat(), "day")
     found = []
     for match in find_dates(text):
         if match["year"] and match["day"]:
-            found.append(date(int(match["year"]), _month(match["month"]), int(match["day"])))
+            day = _day(int(match["year"]), _month(match["month"]), int(match["day"]))
+            found += [day] if day else []
         elif match["en"]:
             parsed = dateparser.parse(match["en"], languages=["en"])
             if parsed:
