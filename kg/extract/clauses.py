@@ -291,8 +291,11 @@ def pronoun_referent(
             head = head.head  # "le chef de l'État français, qui": the chief
         return entities_at(head, mentions) or [m for m in mentions if m.start <= previous.i < m.end]
     if child.lower_ in ("il", "elle"):
-        before = [m for m in list(earlier) + list(mentions)
-                  if m.start < child.i and m.type is not EntityType.PLACE]
+        before = [
+            m
+            for m in list(earlier) + list(mentions)
+            if m.start < child.i and m.type is not EntityType.PLACE
+        ]
         if before and before[-1].type is EntityType.PERSON:
             return before[-1:]
     return []

@@ -18,6 +18,7 @@ from kg.extract.clauses import (
 from kg.extract.mentions import TokenMention
 from kg.extract.relations import (
     Context,
+    coordinated,
     RawFact,
     case_words,
     in_window,
@@ -55,9 +56,10 @@ def negotiation_facts(ctx: Context) -> Iterator[RawFact]:
             for m in entities_at(t, ctx.mentions)
         ]  # "entre Kiev et Moscou"
         if noun and any(c.dep_ == "det" and "Yes" in c.morph.get("Poss") for c in token.children):
-            together = subjects(
-                nearest_verb(token), ctx.mentions
-            )  # "… ont repris leurs pourparlers"
+            verb = nearest_verb(token)  # "Kiev et Moscou ont repris leurs négociations"
+            together = subjects(verb, ctx.mentions)
+            if together:
+                together = coordinated(in_window(ctx, start, verb.i, R.AGENTS), together, doc)
             parties += together if len(together) > 1 else []
         others = [m for m in window if m.start > token.i and has_case(m, doc, {"avec"})]
         if not others:
@@ -189,13 +191,18 @@ def authorship_facts(ctx: Context) -> Iterator[RawFact]:
 
 def veto_facts(ctx: Context) -> Iterator[RawFact]:
     """vetoed, from the noun: "la Russie a opposé son veto à un projet", "bloqué par un veto
-    américain", "le veto opposé par la Russie à un projet" (not "droit de veto")."""
+    américain", "le veto opposé par la Russie à un projet", "ayant fait usage de son droit de
+    veto" (not "dispose d'un droit de veto")."""
     for token in ctx.sent:
         if token.lemma_ != "veto" or token.pos_ != "NOUN" or token.i in ctx.masked:
             continue
-        if token.head.lemma_ == "droit" or any(c.lemma_ == "droit" for c in token.children):
-            continue
         pool = ctx.mentions
+        right = token.head if token.head.lemma_ == "droit" else None
+        if right is not None:  # a right is a veto only when used: "a fait usage de son droit"
+            user = nearest_verb(right)
+            if user.lemma_ not in R.VETO_VERBS | {"faire", "recourir", "invoquer"}:
+                continue
+            token = right
         agents = [m for c in token.children if c.dep_ == "amod" for m in entities_at(c, pool)]
         agents += [
             m
@@ -203,8 +210,8 @@ def veto_facts(ctx: Context) -> Iterator[RawFact]:
             if case_words(c) & {"par"} and c.i > token.i
             for m in entities_at(c, pool)
         ]
-        if not agents and token.head.lemma_ in R.VETO_VERBS:
-            agents = subjects(token.head, pool)
+        if not agents and nearest_verb(token).lemma_ in R.VETO_VERBS | {"faire", "recourir"}:
+            agents = subjects(nearest_verb(token), pool)
         agents = [m for m in agents if m.type is T.STATE]
         verb = nearest_verb(token)
         _, end = clause_window(token, ctx.masked)

@@ -235,8 +235,10 @@ def place_mentions(doc: Doc, taken: set[int]) -> list[TokenMention]:
             continue
         start = ent.start + (1 if ent[0].pos_ == "DET" else 0)
         span = doc[start : ent.end]
-        if not span or len(span) > 5 or any(
-            t.like_num or (t.is_punct and t.text not in "-‑") for t in span
+        if (
+            not span
+            or len(span) > 5
+            or any(t.like_num or (t.is_punct and t.text not in "-‑") for t in span)
         ):
             continue
         if not span[0].text[:1].isupper() or span[0].pos_ not in ("PROPN", "NOUN", "ADJ"):

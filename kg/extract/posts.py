@@ -128,7 +128,8 @@ def post_facts(doc: Doc, mentions: Sequence[TokenMention]) -> Iterator[tuple[str
         ):
             earlier = [m for m in mentions if m.type is T.STATE and m.end <= noun.i]
             if earlier and noun.lemma_ != "homologue":  # "Son ministre des Affaires étrangères"
-                org, role = earlier[-1].key, _role_words(noun, set())
+                named = {i for m in mentions if m.type is T.PERSON for i in range(m.start, m.end)}
+                org, role = earlier[-1].key, _role_words(noun, named)
         if noun.lemma_ in ("homologue",):
             role = last or ""
         if org and role and not role.startswith("homologue"):

@@ -70,6 +70,25 @@ def _mention_at(token: Token, pool: Sequence[TokenMention]) -> TokenMention | No
     return next((m for m in pool if m.start <= token.i < m.end), None)
 
 
+_LIST_GLUE = frozenset({",", "et", "ainsi", "que", "ou", "-", "seuls", "seules", "aussi"})
+
+
+def coordinated(
+    candidates: list[TokenMention], seeds: list[TokenMention], doc: Doc
+) -> list[TokenMention]:
+    """The ``seeds`` and the candidates joined to them by list punctuation and "et"."""
+    ordered = sorted(set(candidates) | set(seeds), key=lambda m: m.start)
+    keep = {m for m in ordered if m in seeds}
+    for _ in range(len(ordered)):
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            gap = doc[a.end : b.start]
+            if (a in keep) != (b in keep) and all(
+                t.lower_ in _LIST_GLUE or t.pos_ == "DET" for t in gap
+            ):
+                keep |= {a, b}
+    return [m for m in ordered if m in keep]
+
+
 def case_words(token: Token) -> set[str]:
     """Prepositions introducing the phrase headed by ``token`` ("à", "au", "avec"…)."""
     return {c.lower_.replace("’", "'") for c in token.children if c.dep_ in ("case", "fixed")}

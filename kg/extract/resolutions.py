@@ -120,7 +120,8 @@ def _candidate(token: Token, earlier: bool) -> Token | None:
             for c in token.children
         ):
             return None  # "projet de loi", "un texte de l'écrivain"
-    if negated(token.head):
+    indefinite = any(c.dep_ == "det" and "Ind" in c.morph.get("Definite") for c in token.children)
+    if indefinite and negated(token.head):
         return None  # "aucun pays ne peut bloquer une résolution": generic
     return token
 

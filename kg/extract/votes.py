@@ -16,6 +16,7 @@ from kg.extract.clauses import (
 from kg.extract.mentions import TokenMention
 from kg.extract.relations import (
     Context,
+    coordinated,
     RawFact,
     in_window,
 )
@@ -47,25 +48,6 @@ def number(text: str) -> int | None:
     """An integer written in digits or French words ("cinq")."""
     text = text.replace(" ", "").replace("\u202f", "").lower()
     return int(text) if text.isdigit() else R.NUMBER_WORDS.get(text)
-
-
-_LIST_GLUE = frozenset({",", "et", "ainsi", "que", "ou", "-", "seuls", "seules", "aussi"})
-
-
-def _coordinated(
-    candidates: list[TokenMention], seeds: list[TokenMention], doc: Doc
-) -> list[TokenMention]:
-    """The ``seeds`` and the candidates joined to them by list punctuation and "et"."""
-    ordered = sorted(set(candidates) | set(seeds), key=lambda m: m.start)
-    keep = {m for m in ordered if m in seeds}
-    for _ in range(len(ordered)):
-        for a, b in zip(ordered, ordered[1:], strict=False):
-            gap = doc[a.end : b.start]
-            if (a in keep) != (b in keep) and all(
-                t.lower_ in _LIST_GLUE or t.pos_ == "DET" for t in gap
-            ):
-                keep |= {a, b}
-    return [m for m in ordered if m in keep]
 
 
 def _counted_subject(trigger: Token) -> bool:
@@ -153,7 +135,7 @@ def vote_facts(ctx: Context) -> Iterator[RawFact]:
             or not has_case(m, doc, {"contre", "de", "à", "en", "au", "avec", "sur", "par"})
         ]
         if parsed:  # the parsed subject and the states listed with it, not earlier clauses'
-            states = _coordinated(states, parsed, doc)
+            states = coordinated(states, parsed, doc)
         elif _counted_subject(token):  # "35 États - dont la Chine - se sont abstenus"
             dont = [t.i for t in doc[start : token.i] if t.lower_ == "dont"]
             states = in_window(ctx, dont[-1], token.i, frozenset({T.STATE})) if dont else []
