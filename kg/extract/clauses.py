@@ -185,8 +185,11 @@ def modality(trigger: Token) -> Modality:
         return Modality.HYPOTHETICAL  # "se dit prête (mercredi) à discuter": willing, not planned
     if trigger.pos_ == "NOUN" and anchor.lemma_ in MOTION:
         return Modality.PLANNED  # heading to talks: the talks are ahead
-    if any(t.lemma_ in CLAIM and t.i != trigger.i for t in chain[1:3]):
-        return Modality.REPORTED
+    if any(
+        head.lemma_ in CLAIM and child.dep_ == "ccomp"
+        for child, head in zip(chain[:2], chain[1:3], strict=False)
+    ):
+        return Modality.REPORTED  # "Moscou affirme que …"; not "le texte, soutenu par l'UE"
     return Modality.ASSERTED
 
 
