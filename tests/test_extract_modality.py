@@ -49,6 +49,17 @@ def modalities() -> Callable[[str, str], set[str]]:
             "votedAgainst",
             "asserted",
         ),
+        (
+            "Moscou affirme que les forces ukrainiennes ont bombardé Donetsk.",
+            "attacked",
+            "reported",
+        ),
+        (
+            "Le texte, soutenu par l'Union européenne et présenté par l'Ukraine, a été adopté par "
+            "l'Assemblée générale.",
+            "drafted",
+            "asserted",
+        ),
     ],
 )
 def test_extract_modality(
