@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import networkx as nx
+import numpy as np
 from pyvis.network import Network
 from rdflib import ConjunctiveGraph, Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
@@ -35,6 +36,9 @@ KG_NS = str(KG._NS)
 ENTITY_TYPES: dict[URIRef, EntityType] = {KG[t.value]: t for t in EntityType}
 SYMMETRIC = frozenset({"negotiatedWith", "met"})
 MAX_PHYSICS_NODES = 300
+FAST_LAYOUT_NODES = 1000
+FAST_LAYOUT_ITERATIONS = 50
+PIVOTS = 200
 MAX_CITATIONS = 12
 LAYOUT_SEED = 42
 
@@ -296,62 +300,109 @@ def _layout(view: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     simple.add_nodes_from(sorted(view))
     simple.add_edges_from(sorted((u, v) for u, v in view.edges()))
     scale = 100 * math.sqrt(len(simple))
-    try:
+    if len(simple) > FAST_LAYOUT_NODES:
+        # networkx's sparse spring layout takes ~90 s for 5,000 nodes; this takes a few.
+        pos = _fast_layout(simple, iterations=FAST_LAYOUT_ITERATIONS)
+        pos = nx.rescale_layout_dict(pos, scale)
+    else:
         pos = nx.spring_layout(simple, seed=LAYOUT_SEED, scale=scale)
-    except ImportError:  # spring_layout needs SciPy from 500 nodes on
-        logger.warning("SciPy is missing: laying out %d nodes with ForceAtlas2", len(simple))
-        pos = nx.rescale_layout_dict(nx.forceatlas2_layout(simple, seed=LAYOUT_SEED), scale)
     return {node: (round(float(x)), round(float(y))) for node, (x, y) in pos.items()}
 
 
+def _fast_layout(graph: nx.Graph, *, iterations: int) -> dict[str, np.ndarray]:
+    """Fruchterman-Reingold with sampled repulsion, for graphs too large for networkx.
+
+    ``nx.spring_layout`` takes ~90 s for 5,000 nodes (all-pairs repulsion); here each node is
+    pushed by ``PIVOTS`` random nodes per iteration, scaled to the whole graph (an unbiased
+    estimate of the same force), and pulled along its edges as in networkx: a few seconds.
+    """
+    nodes = list(graph)
+    index = {node: i for i, node in enumerate(nodes)}
+    n = len(nodes)
+    ends = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.intp)
+    ends = ends.reshape(-1, 2)
+    rng = np.random.default_rng(LAYOUT_SEED)
+    pos = rng.random((n, 2))
+    k = 1 / math.sqrt(n)
+    pivots = min(PIVOTS, n)
+    temperature = 0.1
+    cooling = temperature / (iterations + 1)
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, rng.choice(n, size=pivots, replace=False), :]
+        dist2 = np.maximum(np.einsum("ijk,ijk->ij", delta, delta), 1e-6 * k * k)
+        disp = np.einsum("ijk,ij->ik", delta, k * k / dist2) * (n / pivots)
+        delta = pos[ends[:, 0]] - pos[ends[:, 1]]
+        pull = delta * (np.linalg.norm(delta, axis=1) / k)[:, None]
+        np.subtract.at(disp, ends[:, 0], pull)
+        np.add.at(disp, ends[:, 1], pull)
+        length = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
+        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+        temperature -= cooling
+    return dict(zip(nodes, pos, strict=True))
+
+
 def _network(view: nx.MultiDiGraph, edges: list[dict[str, Any]]) -> Network:
-    """The pyvis network: styled nodes and edges, escaped text, fixed layout when large."""
+    """The pyvis network: styled nodes and edges, escaped text, fixed layout when large.
+
+    Each node carries its ``kind`` and each edge its ``relation``: the page's filters read them.
+    """
     degree: Counter[str] = Counter()
+    posts: defaultdict[str, list[str]] = defaultdict(list)
     for edge in edges:
         degree[edge["from"]] += 1
         degree[edge["to"]] += 1
+        if edge["relation"] == "holdsPost":
+            posts[edge["from"]].append(f"{edge['label']} ({view.nodes[edge['to']]['label']})")
     positions = _layout(view) if len(view) > MAX_PHYSICS_NODES else {}
     net = Network(height="85vh", width="100%", directed=True, cdn_resources="in_line")
     # A dict, not set_options(): that parser strips every space out of the JSON string.
+    # Straight edges when the layout is fixed: curves cost a lot to draw on large graphs.
+    smooth = {"enabled": False} if positions else {"type": "continuous"}
     net.options = {
         "nodes": {"font": {"size": 14}},
-        "edges": {"font": {"size": 10, "align": "middle"}, "smooth": {"type": "continuous"}},
-        "interaction": {"hover": True, "tooltipDelay": 150},
+        "edges": {"font": {"size": 10, "align": "middle"}, "smooth": smooth},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": bool(positions)},
         "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": not positions},
         "physics": {"enabled": not positions, "stabilization": {"iterations": 300}},
     }
+    # pyvis's add_node/add_edge check membership in lists (quadratic): fill its lists directly.
     for node in sorted(view):
         data = view.nodes[node]
         colour, shape, _ = NODE_STYLE[data["type"]]
-        extra = dict(zip(("x", "y"), positions[node], strict=False)) if positions else {}
-        net.add_node(
-            node,
-            label=_esc(data["label"]),
-            shape=shape,
-            color=colour,
-            size=round(12 + 6 * math.sqrt(degree[node]), 1),
-            title=_node_title(data),
-            **extra,
-        )
+        item = {
+            "id": node,
+            "label": _esc(data["label"]),
+            "kind": data["type"],
+            "shape": shape,
+            "color": colour,
+            "size": round(12 + 6 * math.sqrt(degree[node]), 1),
+            "title": _node_title(data, sorted(posts[node])),
+        }
+        if positions:
+            item["x"], item["y"] = positions[node]
+        net.node_ids.append(node)
+        net.nodes.append(item)
     parallel: Counter[tuple[str, str]] = Counter()
     for i, edge in enumerate(edges):
         pair = (min(edge["from"], edge["to"]), max(edge["from"], edge["to"]))
         # vis draws parallel edges on top of each other: bend the second, third, ...
         bend = 0.2 * parallel[pair]
         parallel[pair] += 1
-        extra = {"smooth": {"type": "curvedCW", "roundness": bend}} if bend else {}
         directed = edge["relation"] not in SYMMETRIC
-        net.add_edge(
-            edge["from"],
-            edge["to"],
-            id=f"e{i}",
-            label=_esc(edge["label"]),
-            title=_edge_title(view, edge),
-            color=EDGE_COLOURS.get(edge["relation"], OTHER_COLOUR),
-            arrows="to" if directed else {"to": {"enabled": False}},
-            dashes=edge["modality"] == "planned",
-            **extra,
-        )
+        item = {
+            "from": edge["from"],
+            "to": edge["to"],
+            "id": f"e{i}",
+            "label": _esc(edge["label"]),
+            "relation": edge["relation"],
+            "title": _edge_title(view, edge),
+            "color": EDGE_COLOURS.get(edge["relation"], OTHER_COLOUR),
+            "arrows": "to" if directed else {"to": {"enabled": False}},
+            "dashes": edge["modality"] == "planned",
+        }
+        if bend:
+            item["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": bend}
+        net.edges.append(item)
     return net
 
 
@@ -359,10 +410,12 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _node_title(data: dict[str, Any]) -> str:
+def _node_title(data: dict[str, Any], posts: list[str]) -> str:
     lines = [f"<b>{_esc(data['label'])}</b>", _esc(data["type"])]
     if data["aliases"]:
         lines.append("aliases: " + ", ".join(_esc(a) for a in data["aliases"]))
+    if posts:
+        lines.append("posts: " + "; ".join(_esc(p) for p in posts))
     return "<br>".join(lines)
 
 
@@ -386,37 +439,42 @@ def _edge_title(view: nx.MultiDiGraph, edge: dict[str, Any]) -> str:
 
 
 def _legend(relations: list[str]) -> str:
-    rows = [
-        f'<span style="color:{colour}">{glyph}</span> {kind}'
-        for kind, (colour, _, glyph) in NODE_STYLE.items()
-    ]
-    rows += [
-        f'<span style="color:{EDGE_COLOURS.get(r, OTHER_COLOUR)}">\u2501</span> {_esc(r)}'
-        for r in relations
-    ]
-    rows.append("\u254d planned")
+    """The legend; its checkboxes show and hide entity types and relations."""
+
+    def row(group: str, value: str, glyph: str, colour: str) -> str:
+        return (
+            f'<label><input type="checkbox" class="kg-{group}" value="{_esc(value)}" checked> '
+            f'<span style="color:{colour}">{glyph}</span> {_esc(value)}</label>'
+        )
+
+    rows = [row("type", kind, glyph, colour) for kind, (colour, _, glyph) in NODE_STYLE.items()]
+    rows += [row("rel", r, "\u2501", EDGE_COLOURS.get(r, OTHER_COLOUR)) for r in relations]
+    rows += ["\u254d planned", "\u2192 directed relation", "size: number of edges"]
     return '<div id="kg-legend">' + "<br>".join(rows) + "</div>"
 
 
 _HEAD = """<style>
-#kg-tools{position:absolute;top:8px;left:8px;z-index:10;font:13px sans-serif}
+#kg-tools{position:absolute;top:8px;left:8px;z-index:10;font:13px sans-serif;background:#fffe}
 #kg-legend{position:absolute;top:8px;right:8px;z-index:10;background:#fffe;padding:6px 10px;
-border:1px solid #ccc;font:12px/1.5 sans-serif}
+border:1px solid #ccc;font:12px/1.5 sans-serif;max-height:80vh;overflow:auto}
 .kg-tip{white-space:normal;max-width:480px;font:12px/1.4 sans-serif}
 .kg-tip hr{border:0;border-top:1px solid #ccc;margin:4px 0}
 </style>
 """
 _TOOLS = """<div id="kg-tools"><input id="kg-search" list="kg-labels" size="28"
 placeholder="Find an entity by name"><datalist id="kg-labels"></datalist>
+<button id="kg-focus" type="button" title="Show only this entity and its neighbours">Focus</button>
+<label>hops <input id="kg-hops" type="number" min="0" max="9" value="1" style="width:3em"></label>
+<button id="kg-reset" type="button">Show all</button>
 <span id="kg-search-msg"></span></div>
 """
 _SCRIPT = """<script>
 (function () {
   // Titles and labels arrive HTML-escaped: titles become elements (vis shows strings as
   // plain text), labels are decoded for the canvas, which draws text and never parses HTML.
-  function decode(s) {
-    return new DOMParser().parseFromString(s, "text/html").documentElement.textContent;
-  }
+  // A textarea's content is raw text (RCDATA): setting it decodes entities, never makes tags.
+  var text = document.createElement("textarea");
+  function decode(s) { text.innerHTML = s; return text.value; }
   function tip(s) {
     var d = document.createElement("div"); d.className = "kg-tip"; d.innerHTML = s; return d;
   }
@@ -426,6 +484,72 @@ _SCRIPT = """<script>
     }));
   }
   fix(nodes); fix(edges);
+  var view = window.kgView = {ready: false, readyAt: null};
+  function ready() {
+    if (view.ready) { return; }
+    view.ready = true; view.readyAt = performance.now();
+    document.body.setAttribute("data-kg-ready", "true");
+  }
+  if (network.physics.options.enabled) {
+    network.once("stabilizationIterationsDone", ready); network.once("stabilized", ready);
+  } else {
+    network.once("afterDrawing", ready);
+  }
+
+  // Filters: a node shows when its type is on, it is inside the focus, and (if it has edges)
+  // one of its edges' relations is on; an edge shows when its relation and both ends show.
+  var offTypes = {}, offRelations = {}, inFocus = null;
+  var edgeList = edges.get(), nodeEdges = {};
+  edgeList.forEach(function (e) {
+    (nodeEdges[e.from] = nodeEdges[e.from] || []).push(e);
+    (nodeEdges[e.to] = nodeEdges[e.to] || []).push(e);
+  });
+  function nodeShown(n) {
+    if (offTypes[n.kind] || (inFocus && !inFocus[n.id])) { return false; }
+    var mine = nodeEdges[n.id] || [];
+    return mine.length === 0 || mine.some(function (e) { return !offRelations[e.relation]; });
+  }
+  view.apply = function () {
+    var shown = {}, nodeChanges = [], edgeChanges = [];
+    nodes.forEach(function (n) {
+      shown[n.id] = nodeShown(n);
+      if (!!n.hidden === shown[n.id]) { nodeChanges.push({id: n.id, hidden: !shown[n.id]}); }
+    });
+    edges.forEach(function (e) {
+      var show = !offRelations[e.relation] && shown[e.from] && shown[e.to];
+      if (!!e.hidden === show) { edgeChanges.push({id: e.id, hidden: !show}); }
+    });
+    nodes.update(nodeChanges); edges.update(edgeChanges);
+  };
+  view.focus = function (id, hops) {
+    inFocus = {}; inFocus[id] = true;
+    var frontier = [id];
+    for (var step = 0; step < hops; step++) {
+      var next = [];
+      frontier.forEach(function (n) {
+        (nodeEdges[n] || []).forEach(function (e) {
+          var other = e.from === n ? e.to : e.from;
+          if (!offRelations[e.relation] && !inFocus[other]) {
+            inFocus[other] = true; next.push(other);
+          }
+        });
+      });
+      frontier = next;
+    }
+    view.apply();
+    network.fit({nodes: Object.keys(inFocus), animation: false});
+  };
+  view.reset = function () { inFocus = null; view.apply(); network.fit({animation: false}); };
+  function watch(cls, off) {
+    document.querySelectorAll("input." + cls).forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (box.checked) { delete off[box.value]; } else { off[box.value] = true; }
+        view.apply();
+      });
+    });
+  }
+  watch("kg-type", offTypes); watch("kg-rel", offRelations);
+
   var byLabel = nodes.get().map(function (n) { return [n.label.toLowerCase(), n.id, n.label]; });
   byLabel.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
   var list = document.getElementById("kg-labels");
@@ -433,19 +557,33 @@ _SCRIPT = """<script>
     var o = document.createElement("option"); o.value = e[2]; list.appendChild(o);
   });
   var box = document.getElementById("kg-search"), msg = document.getElementById("kg-search-msg");
-  function find() {
+  var hopsBox = document.getElementById("kg-hops");
+  function hops() { return Math.max(0, parseInt(hopsBox.value, 10) || 0); }
+  function lookup() {
     var q = box.value.trim().toLowerCase();
-    if (!q) { return; }
+    if (!q) { return null; }
     var hit = byLabel.find(function (e) { return e[0] === q; }) ||
               byLabel.find(function (e) { return e[0].indexOf(q) >= 0; });
     msg.textContent = hit ? "" : " not found";
-    if (hit) {
-      network.selectNodes([hit[1]]);
-      network.focus(hit[1], {scale: 1.5, animation: true});
+    return hit ? hit[1] : null;
+  }
+  function find() {
+    var id = lookup();
+    if (id !== null) {
+      network.selectNodes([id]);
+      network.focus(id, {scale: 1.5, animation: true});
     }
   }
   box.addEventListener("change", find);
   box.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { find(); } });
+  document.getElementById("kg-focus").addEventListener("click", function () {
+    var id = lookup();
+    if (id !== null) { view.focus(id, hops()); }
+  });
+  document.getElementById("kg-reset").addEventListener("click", view.reset);
+  network.on("doubleClick", function (params) {
+    if (params.nodes.length) { view.focus(params.nodes[0], hops()); }
+  });
 })();
 </script>
 """
