@@ -111,11 +111,19 @@ def nearest_verb(token: Token) -> Token:
     return token
 
 
+_FUTURE_ENDINGS = ("ront", "era", "ira", "dra")
+
+
 def _morph(token: Token, feature: str) -> set[str]:
-    values = set(token.morph.get(feature))
-    for aux in token.children:
-        if aux.dep_.startswith("aux") or aux.dep_ == "cop":
-            values |= set(aux.morph.get(feature))
+    """A morphological feature of a verb and its auxiliaries; the future is also read from the
+    ending when the tagger misses it ("mèneront" tagged present)."""
+    words = [token] + [c for c in token.children if c.dep_.startswith("aux") or c.dep_ == "cop"]
+    values = {v for word in words for v in word.morph.get(feature)}
+    if feature == "Tense" and any(
+        w.pos_ in ("VERB", "AUX") and w.lower_.endswith(_FUTURE_ENDINGS) and len(w) > 4
+        for w in words
+    ):
+        values.add("Fut")
     return values
 
 
@@ -321,7 +329,7 @@ def subjects(
             found = [
                 m
                 for child in token.children
-                if child.dep_ == "nsubj" and child.pos_ == "PRON"
+                if child.dep_ in ("nsubj", "expl:subj") and child.pos_ == "PRON"
                 for m in pronoun_referent(child, token, mentions, earlier)
             ]
         people = [m for m in found if m.type is EntityType.PERSON]

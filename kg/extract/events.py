@@ -55,7 +55,9 @@ def negotiation_facts(ctx: Context) -> Iterator[RawFact]:
             if "entre" in case_words(t) and t.i > token.i - 2
             for m in entities_at(t, ctx.mentions)
         ]  # "entre Kiev et Moscou"
-        if noun and any(c.dep_ == "det" and "Yes" in c.morph.get("Poss") for c in token.children):
+        possessive = any(c.dep_ == "det" and "Yes" in c.morph.get("Poss") for c in token.children)
+        held = nearest_verb(token).lemma_ in R.TALK_VERBS
+        if noun and (possessive or held):
             verb = nearest_verb(token)  # "Kiev et Moscou ont repris leurs négociations"
             together = subjects(verb, ctx.mentions)
             if together:

@@ -181,6 +181,8 @@ LAUNCH_VERBS = _set("lancer mener poursuivre déclencher intensifier conduire")
 
 NEGOTIATION_NOUNS = _set("pourparler pourparlers négociation négociations discussion discussions")
 NEGOTIATION_VERBS = _set("négocier discuter")
+# Verbs whose subject holds the talks they take as object: "X et Y ont repris des pourparlers".
+TALK_VERBS = _set("reprendre mener tenir engager entamer ouvrir poursuivre conduire relancer")
 ORDINALS = {
     "premier": 1,
     "première": 1,
