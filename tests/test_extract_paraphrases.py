@@ -202,7 +202,6 @@ NEGOTIATIONS = [
         "Le Soudan et le Soudan du Sud ont entamé des négociations à Addis-Abeba sous l'égide "
         "de l'Union africaine.",
         Has("state/SDN", "negotiatedWith", "state/SSD"),
-        xfail="parties as the subject of 'entamer des négociations' are not read",
     ),
     case(
         "Kiev et Moscou ont négocié à Istanbul, sous l'égide de la Turquie.",
@@ -214,8 +213,6 @@ NEGOTIATIONS = [
         "pourparlers au palais de Dolmabahçe, accueillis par le président turc Recep Tayyip "
         "Erdogan.",
         Has("state/RUS", "negotiatedWith", "state/UKR"),
-        xfail="'les délégations russe et ukrainienne' as subject of the talks gives no "
-        "parties (and the host is said to host its own state, TUR)",
     ),
     case(
         "VIENNE, 8 février (AFP) - L'Iran et les États-Unis ont repris des négociations "
