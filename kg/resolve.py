@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
 from kg.gazetteer import Gazetteer, fold
-from kg.model import DocResult, EntityType, Fact, Mention, Post, ResolutionInfo
+from kg.model import DocResult, EntityType, Fact, Post, ResolutionInfo
 
+_V = TypeVar("_V")
 _MONTHS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 ).split()
@@ -99,24 +101,26 @@ def _resolution_merges(infos: list[ResolutionInfo], union: _Union) -> None:
                 union.join(a.key, b.key)
 
 
+def _first(values: Iterable[_V | None]) -> _V | None:
+    return next((v for v in values if v is not None), None)
+
+
 def _merge_infos(group: list[ResolutionInfo], key: str) -> ResolutionInfo:
+    """One resolution from what several documents say of it: the fullest date, the first
+    body, quote and counts given, every label."""
     dated = sorted((i for i in group if i.date), key=lambda i: (i.date or "").startswith("--"))
     first = dated[0] if dated else group[0]
-
-    def pick(name: str) -> object:
-        return next((getattr(i, name) for i in group if getattr(i, name) is not None), None)
-
     return ResolutionInfo(
         key=key,
-        body=pick("body"),
+        body=_first(i.body for i in group),
         date=first.date,
-        date_precision=first.date_precision,  # type: ignore[arg-type]
+        date_precision=first.date_precision,
         status="adopted" if any(i.status == "adopted" for i in group) else "draft",
-        quote=pick("quote"),  # type: ignore[arg-type]
+        quote=_first(i.quote for i in group),
         labels=tuple(dict.fromkeys(lab for i in group for lab in i.labels)),
-        votes_for=pick("votes_for"),
-        votes_against=pick("votes_against"),  # type: ignore[arg-type]
-        abstentions=pick("abstentions"),  # type: ignore[arg-type]
+        votes_for=_first(i.votes_for for i in group),
+        votes_against=_first(i.votes_against for i in group),
+        abstentions=_first(i.abstentions for i in group),
     )
 
 
@@ -215,7 +219,7 @@ def _catalogue(
         for m in result.mentions:
             surface[m.key][m.text] += 1
             if m.key not in catalogue:
-                catalogue[m.key] = Entity(m.key, m.type, _label(m, gaz))
+                catalogue[m.key] = Entity(m.key, m.type, m.label)
     for key, entity in catalogue.items():
         entity.aliases = set(surface[key])
         if entity.type is EntityType.PERSON:
@@ -241,10 +245,6 @@ def _add_reference(catalogue: dict[str, Entity], key: str, gaz: Gazetteer) -> No
         catalogue[key] = Entity(key, EntityType.STATE, gaz.states[key[6:]].label)
     elif key in gaz.bodies:
         catalogue[key] = Entity(key, EntityType.BODY, gaz.bodies[key].label)
-
-
-def _label(mention: Mention, gaz: Gazetteer) -> str:
-    return mention.label
 
 
 def _person_label(forms: Counter[str], default: str) -> str:

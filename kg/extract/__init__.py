@@ -74,7 +74,6 @@ def _resolution_infos(
     infos = []
     for index in sorted({r.index for r in found}):
         group = [r for r in found if r.index == index]
-        first = group[0]
         adopted = any(
             adopted_by_verb(doc[r.start].head) or adopted_by_verb(doc[r.start]) for r in group
         )
@@ -94,7 +93,6 @@ def _resolution_infos(
                 abstentions=tally.get("abstainedOn"),
             )
         )
-        del first
     return infos
 
 

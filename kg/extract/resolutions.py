@@ -80,7 +80,8 @@ def _body(head: Token, mentions: Sequence[TokenMention]) -> str | None:
 
 
 def _when(head: Token, anchor: When | None) -> When | None:
-    sent = head.sent
+    """The date in the resolution's own phrase ("du 2 mars"), else between its verb and it
+    ("a adopté ce 2 mars une résolution")."""
     phrase = head.doc[head.i : max(t.i for t in head.subtree) + 1].text
     verb_side = head.doc[head.head.i : head.i].text if head.head.i < head.i else ""
     for text in (phrase[:60], verb_side):
@@ -88,7 +89,6 @@ def _when(head: Token, anchor: When | None) -> When | None:
             when = resolve(match, anchor, Modality.ASSERTED)
             if when:
                 return when
-    del sent
     return None
 
 
