@@ -63,8 +63,13 @@ def test_dates_document_date(text: str, metadata: str | None, expected: When | N
     assert document_date(text, metadata) == expected
 
 
-@pytest.mark.parametrize("text,metadata", [("Le 31 février 2022, rien.", None),
-                                           ("Texte.", "2022-13-45"),
-                                           ("MOSCOU, 30 février 2022 (AFP) - Texte.", None)])
+@pytest.mark.parametrize(
+    "text,metadata",
+    [
+        ("Le 31 février 2022, rien.", None),
+        ("Texte.", "2022-13-45"),
+        ("MOSCOU, 30 février 2022 (AFP) - Texte.", None),
+    ],
+)
 def test_dates_impossible_dates_are_left_out(text: str, metadata: str | None) -> None:
     assert document_date(text, metadata) is None
