@@ -59,9 +59,36 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+_TRANSLIT = (
+    ("ou", "u"),
+    ("kh", "h"),
+    ("y", "i"),
+    ("w", "v"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("ts", "c"),
+    ("tch", "ch"),
+    ("sch", "sh"),
+    ("j", "i"),
+)
+
+
+def translit(name: str) -> str:
+    """A name folded across transliterations: "Kyslytsya" and "Kislitsa" come close.
+
+    >>> translit("Kyslytsya"), translit("Kislitsa")
+    ('kislicia', 'kislica')
+    """
+    text = fold(name)
+    for old, new in _TRANSLIT:
+        text = text.replace(old, new)
+    return "".join(c for i, c in enumerate(text) if i == 0 or c != text[i - 1])
+
+
 def _same_person(a: str, b: str) -> bool:
-    """Two full names of one person spelled differently ("Sergiy"/"Serguiï Kyslytsya")."""
-    wa, wb = fold(a).split(), fold(b).split()
+    """Two full names of one person spelled differently ("Sergiy"/"Serguiï Kyslytsya",
+    "Kislitsa"); different first names keep namesakes apart ("Joe"/"Hunter Biden")."""
+    wa, wb = [translit(w) for w in a.split()], [translit(w) for w in b.split()]
     if len(wa) < 2 or len(wb) < 2:
         return False
     return (
