@@ -468,32 +468,39 @@ placeholder="Find an entity by name"><datalist id="kg-labels"></datalist>
 <button id="kg-reset" type="button">Show all</button>
 <span id="kg-search-msg"></span></div>
 """
-_SCRIPT = """<script>
-(function () {
-  // Titles and labels arrive HTML-escaped: titles become elements (vis shows strings as
-  // plain text), labels are decoded for the canvas, which draws text and never parses HTML.
+_PREPARE = """<script>
+// Titles and labels arrive HTML-escaped: titles become elements (vis shows strings as plain
+// text), labels are decoded for the canvas, which draws text and never parses HTML. This runs
+// before the network is made: updating items it already draws costs seconds on large graphs.
+function kgPrepare(nodes, edges) {
   // A textarea's content is raw text (RCDATA): setting it decodes entities, never makes tags.
   var text = document.createElement("textarea");
   function decode(s) { text.innerHTML = s; return text.value; }
   function tip(s) {
     var d = document.createElement("div"); d.className = "kg-tip"; d.innerHTML = s; return d;
   }
-  function fix(set) {
+  [nodes, edges].forEach(function (set) {
     set.update(set.get().map(function (x) {
       return {id: x.id, label: decode(x.label || ""), title: tip(x.title || "")};
     }));
-  }
-  fix(nodes); fix(edges);
+  });
+}
+</script>
+"""
+_NEW_NETWORK = "network = new vis.Network("
+_SCRIPT = """<script>
+(function () {
   var view = window.kgView = {ready: false, readyAt: null};
   function ready() {
     if (view.ready) { return; }
     view.ready = true; view.readyAt = performance.now();
     document.body.setAttribute("data-kg-ready", "true");
   }
-  if (network.physics.options.enabled) {
+  // Without physics vis drew once inside its constructor: draw again, after our set-up.
+  if (network.physics.options.enabled && !network.physics.stabilized) {
     network.once("stabilizationIterationsDone", ready); network.once("stabilized", ready);
   } else {
-    network.once("afterDrawing", ready);
+    network.once("afterDrawing", ready); network.redraw();
   }
 
   // Filters: a node shows when its type is on, it is inside the focus, and (if it has edges)
@@ -592,7 +599,10 @@ _SCRIPT = """<script>
 def _finish(page: str, relations: list[str]) -> str:
     """Drop pyvis's remote links (bootstrap is linked even in_line), add legend and search."""
     page = _EMPTY_HEADING.sub("", _REMOTE_TAG.sub("", page))
-    page = page.replace("</head>", _HEAD + "</head>", 1)
+    if _NEW_NETWORK not in page:
+        raise RuntimeError("pyvis's page template changed: no place to prepare nodes and edges")
+    page = page.replace(_NEW_NETWORK, "kgPrepare(nodes, edges);\n" + _NEW_NETWORK, 1)
+    page = page.replace("</head>", _HEAD + _PREPARE + "</head>", 1)
     page = page.replace("<body>", "<body>\n" + _TOOLS + _legend(relations), 1)
     page = page.replace("</body>", _SCRIPT + "</body>", 1)
     return "<!DOCTYPE html>\n" + page
