@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table as RichTable
 
 from kg.annotate import DEFAULT_MODEL
 from kg.errors import KgError
+
+if TYPE_CHECKING:
+    import rdflib
 
 app = typer.Typer(
     add_completion=False,
@@ -152,18 +155,44 @@ def view(
     relations: Annotated[str | None, typer.Option(help="Comma-separated relations.")] = None,
 ) -> None:
     """Write an HTML network view of a graph file."""
-    import rdflib
-
     from kg.view import write_html
+
+    dataset = _read_graph(data)
+    wanted = set(relations.split(",")) if relations else None
+    try:
+        path = write_html(dataset, output, focus=focus, hops=hops, relations=wanted)
+    except KgError as error:
+        raise _fail(error) from error
+    out.print(f"file://{path.resolve()}", highlight=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml or gexf.")] = "graphml",
+    data: Annotated[Path, typer.Option(help="Graph file to export.")] = Path("out/graph.trig"),
+    output: Annotated[Path | None, typer.Option("-o", "--out", help="Output file.")] = None,
+) -> None:
+    """Write the entity network as GraphML or GEXF, for Gephi or Cytoscape."""
+    from kg.export import export as run_export
+
+    dataset = _read_graph(data)
+    try:
+        path = run_export(dataset, output or Path(f"out/graph.{fmt}"), fmt=fmt)
+    except KgError as error:
+        raise _fail(error) from error
+    out.print(str(path), highlight=False)
+
+
+def _read_graph(data: Path) -> rdflib.Dataset:
+    """The RDF file ``data`` as a Dataset; a usage error when it cannot be read."""
+    import rdflib
 
     dataset = rdflib.Dataset()
     try:
         dataset.parse(data, format="trig" if data.suffix == ".trig" else None)
     except (OSError, SyntaxError, ValueError) as error:
         raise _fail(KgError(f"{data}: cannot read ({error})")) from error
-    wanted = set(relations.split(",")) if relations else None
-    path = write_html(dataset, output, focus=focus, hops=hops, relations=wanted)
-    out.print(f"file://{path.resolve()}", highlight=False)
+    return dataset
 
 
 def main() -> None:
