@@ -73,7 +73,9 @@ def screenshot(page: Path, png: Path) -> Path:
         driver.execute_script("network.fit({animation: false});")  # type: ignore[attr-defined]
         time.sleep(0.5)
         png.parent.mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(png))  # type: ignore[attr-defined]
+        # The network's box (the legend and tools float over it), not the blank page below.
+        box = driver.find_element("id", "mynetwork")  # type: ignore[attr-defined]
+        box.screenshot(str(png))
     return png
 
 
