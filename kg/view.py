@@ -6,12 +6,14 @@ pyvis as one self-contained page (vis-network inlined, no request leaves the mac
 Article text reaches the page only HTML-escaped. vis-network 9.1.2 shows a *string* ``title`` as
 plain text (``innerText``), so the page script turns each escaped title into an element (HTML
 tooltips with line breaks) and decodes labels for the canvas, which draws text, not HTML.
+Its inline script also filters by entity type and relation and focuses on a neighbourhood, by
+setting the vis DataSet ``hidden`` flag; ``window.kgView.ready`` tells tests and benchmarks
+when the network has stabilised (or, without physics, been drawn).
 """
 
 from __future__ import annotations
 
 import html
-import logging
 import math
 import re
 from collections import Counter, defaultdict
@@ -29,8 +31,6 @@ from rdflib.term import Node
 from kg.errors import InputError
 from kg.model import EntityType, Modality
 from kg.vocab import KG
-
-logger = logging.getLogger(__name__)
 
 KG_NS = str(KG._NS)
 ENTITY_TYPES: dict[URIRef, EntityType] = {KG[t.value]: t for t in EntityType}

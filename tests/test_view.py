@@ -7,9 +7,11 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, XSD
@@ -287,3 +289,31 @@ def test_view_html_is_deterministic(dataset: Dataset, tmp_path: Path) -> None:
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run([sys.executable, "-c", script, str(source), str(out)], env=env, check=True)
         assert out.read_bytes() == first
+
+
+def test_view_html_filter_data_and_posts(dataset: Dataset, tmp_path: Path) -> None:
+    page = _render(dataset, tmp_path)
+    nodes, edges, _ = _page_data(page)
+    assert {n["id"]: n["kind"] for n in nodes}[str(LAVROV)] == "Person"
+    assert sorted(e["relation"] for e in edges) == ["holdsPost", "negotiatedWith", "votedAgainst"]
+    (lavrov,) = [n for n in nodes if n["id"] == str(LAVROV)]
+    assert "posts: ministre des Affaires étrangères (Russie)" in lavrov["title"]
+    assert 'class="kg-type" value="Resolution" checked' in page
+    assert 'class="kg-rel" value="votedAgainst" checked' in page
+    assert "kgPrepare(nodes, edges);\n" in page and 'id="kg-focus"' in page
+
+
+def test_view_html_fast_layout_past_a_thousand_nodes(tmp_path: Path) -> None:
+    g = nx.MultiDiGraph()
+    for i in range(1200):
+        g.add_node(f"urn:x:{i}", label=f"E{i}", type="State", aliases=[])
+        g.add_edge(f"urn:x:{i}", f"urn:x:{(i + 1) % 1200}", key="met", relation="met",
+                   label="met", modality="asserted", evidences=[])  # fmt: skip
+    start = time.perf_counter()
+    nodes, edges, options = _page_data(_render(g, tmp_path))
+    assert time.perf_counter() - start < 30
+    assert len(nodes) == 1200 and len(edges) == 1200 and options["physics"]["enabled"] is False
+    assert len({(n["x"], n["y"]) for n in nodes}) > 1100
+    assert write_html(g, tmp_path / "again.html").read_text(encoding="utf-8") == _render(
+        g, tmp_path
+    )

@@ -39,7 +39,7 @@ Le ministre russe des Affaires étrangères, Sergueï Lavrov, se rendra à Péki
 
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI") == "true":
-        pytest.fail(f"browser tests must run in CI: {reason} (.ci/run installs them with apt)")
+        pytest.fail(f"browser tests must run in CI, not skip: {reason}")
     pytest.skip(reason)
 
 
