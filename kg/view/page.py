@@ -1,15 +1,5 @@
-"""The offline HTML network view: entities as nodes, direct edges with their evidence.
-
-``project`` turns the RDF graph into a ``networkx.MultiDiGraph``; ``write_html`` draws it with
-pyvis as one self-contained page (vis-network inlined, no request leaves the machine).
-
-Article text reaches the page only HTML-escaped. vis-network 9.1.2 shows a *string* ``title`` as
-plain text (``innerText``), so the page script turns each escaped title into an element (HTML
-tooltips with line breaks) and decodes labels for the canvas, which draws text, not HTML.
-Its inline script also filters by entity type and relation and focuses on a neighbourhood, by
-setting the vis DataSet ``hidden`` flag; ``window.kgView.ready`` tells tests and benchmarks
-when the network has stabilised (or, without physics, been drawn).
-"""
+"""The HTML page: pyvis with every asset in-lined, escaped tooltips, legend, search, filters and
+focus."""
 
 from __future__ import annotations
 
@@ -17,30 +7,19 @@ import html
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import networkx as nx
-import numpy as np
 from pyvis.network import Network
-from rdflib import ConjunctiveGraph, Dataset, Graph, URIRef
-from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
-from rdflib.term import Node
+from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import InputError
-from kg.model import EntityType, Modality
+from kg.view.layout import LAYOUT_SEED, MAX_PHYSICS_NODES, fixed_positions
+from kg.view.projection import KG_NS, SYMMETRIC, project
 from kg.vocab import KG
 
-KG_NS = str(KG._NS)
-ENTITY_TYPES: dict[URIRef, EntityType] = {KG[t.value]: t for t in EntityType}
-SYMMETRIC = frozenset({"negotiatedWith", "met"})
-MAX_PHYSICS_NODES = 300
-FAST_LAYOUT_NODES = 1000
-FAST_LAYOUT_ITERATIONS = 50
-PIVOTS = 200
 MAX_CITATIONS = 12
-LAYOUT_SEED = 42
 
 # (colour, vis-network shape, legend glyph) per entity type.
 NODE_STYLE: dict[str, tuple[str, str, str]] = {
@@ -59,93 +38,12 @@ EDGE_COLOURS: dict[str, str] = {
 }  # fmt: skip
 OTHER_COLOUR = "#a0a0a0"
 
-_WANTED = frozenset(
-    {
-        RDF.type,
-        RDFS.label,
-        SKOS.altLabel,
-        RDF.subject,
-        RDF.predicate,
-        RDF.object,
-        ORG.postIn,
-        DCTERMS.title,
-        DCTERMS.date,
-    }
-)
 _REMOTE_TAG = re.compile(
     r"""<link\b[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?//[^>]*>"""
     r"""|<script\b[^>]*\bsrc\s*=\s*["']?\s*(?:https?:)?//[^>]*>\s*</script>""",
     re.IGNORECASE,
 )
 _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>\s*")
-
-_DIRECT = frozenset(m.value for m in Modality if m.direct)
-Index = dict[Node, dict[Node, set[Node]]]
-
-
-class Citation(NamedTuple):
-    """One evidence sentence behind an edge."""
-
-    document: str
-    date: str
-    modality: str
-    sentence: str
-
-
-def project(graph: Graph | Dataset) -> nx.MultiDiGraph:
-    """Project the RDF graph onto entities and the direct edges between them.
-
-    A Dataset is read as the union of its graphs. A Person ``kg:holdsPost`` Post ``org:postIn``
-    Org becomes one Person→Org edge labelled with the post. An edge is ``planned`` when every
-    statement that licenses it (asserted or planned) is planned.
-
-    Args:
-        graph: a Graph or Dataset following ``ontology/README.md``.
-
-    Returns:
-        Nodes keyed by IRI with ``label``, ``type``, ``aliases``; edges keyed by relation (or post
-        IRI) with ``relation``, ``label``, ``modality`` and ``evidences`` (sorted ``Citation``s).
-    """
-    idx = _index(graph)
-    out = nx.MultiDiGraph()
-    for node, classes in sorted(idx[RDF.type].items(), key=lambda item: str(item[0])):
-        kind = next((t for cls, t in ENTITY_TYPES.items() if cls in classes), None)
-        if kind is None or not isinstance(node, URIRef):
-            continue
-        label = _first(idx, RDFS.label, node) or str(node).rstrip("/").rsplit("/", 1)[-1]
-        aliases = sorted({str(alias) for alias in idx[SKOS.altLabel].get(node, ())})
-        out.add_node(str(node), label=label, type=kind.value, aliases=aliases)
-
-    behind: defaultdict[tuple[str, str, str], list[Node]] = defaultdict(list)
-    for statement, predicates in idx[RDF.predicate].items():
-        subject, obj = _first(idx, RDF.subject, statement), _first(idx, RDF.object, statement)
-        for predicate in predicates:
-            behind[(subject, str(predicate), obj)].append(statement)
-
-    for predicate in sorted(p for p in idx if isinstance(p, URIRef) and p.startswith(KG_NS)):
-        relation = predicate[len(KG_NS) :]
-        for subject, objects in sorted(idx[predicate].items(), key=lambda item: str(item[0])):
-            if str(subject) not in out:
-                continue
-            for obj in sorted(objects, key=str):
-                target, key, label = str(obj), relation, relation
-                if predicate == KG.holdsPost:
-                    target, key = _first(idx, ORG.postIn, obj), str(obj)
-                    label = _first(idx, RDFS.label, obj) or relation
-                if target not in out:
-                    continue
-                statements = behind.get((str(subject), str(predicate), str(obj)), [])
-                modality, citations = _evidence(idx, statements)
-                out.add_edge(
-                    str(subject),
-                    target,
-                    key=key,
-                    relation=relation,
-                    label=label,
-                    modality=modality,
-                    evidences=citations,
-                )
-    return out
 
 
 def write_html(
@@ -178,59 +76,6 @@ def write_html(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(page.encode("utf-8"))
     return path
-
-
-def _triples(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
-    # Dataset.triples() warns on every call in rdflib 7.6 and sees only the default graph;
-    # quads() covers every graph without warnings.
-    if isinstance(graph, ConjunctiveGraph):
-        for s, p, o, _ in graph.quads((None, None, None, None)):
-            yield s, p, o
-    else:
-        yield from graph.triples((None, None, None))
-
-
-def _index(graph: Graph) -> Index:
-    """Read the triples the view needs in one pass: predicate → subject → objects."""
-    idx: Index = {p: {} for p in _WANTED}
-    for s, p, o in _triples(graph):
-        if p in _WANTED or (
-            isinstance(p, URIRef)
-            and p.startswith(KG_NS)
-            and (isinstance(o, URIRef) or p == KG.sentence)
-        ):
-            idx.setdefault(p, {}).setdefault(s, set()).add(o)
-    return idx
-
-
-def _one(idx: Index, predicate: URIRef, subject: Node | None) -> Node | None:
-    """The smallest (as text) value of ``predicate`` on ``subject``, for stable output."""
-    values = idx.get(predicate, {}).get(subject, ()) if subject is not None else ()
-    return min(values, key=str, default=None)
-
-
-def _first(idx: Index, predicate: URIRef, subject: Node | None) -> str:
-    """``_one`` as text, or ``""``."""
-    value = _one(idx, predicate, subject)
-    return "" if value is None else str(value)
-
-
-def _evidence(idx: Index, statements: list[Node]) -> tuple[str, list[Citation]]:
-    """The edge's modality and the sorted citations of the statements behind it."""
-    modalities: list[str] = []
-    citations: set[Citation] = set()
-    for statement in statements:
-        modality = _first(idx, KG.modality, statement).removeprefix(KG_NS) or "asserted"
-        modalities.append(modality)
-        for evidence in idx.get(KG.evidence, {}).get(statement, ()):
-            document = _one(idx, KG.document, evidence)
-            title = _first(idx, DCTERMS.title, document) or _first(idx, KG.document, evidence)
-            date = _first(idx, DCTERMS.date, document)
-            sentence = _first(idx, KG.sentence, evidence)
-            citations.add(Citation(title, date, modality, sentence))
-    licensing = [m for m in modalities if m in _DIRECT]
-    planned = bool(licensing) and all(m == Modality.PLANNED.value for m in licensing)
-    return ("planned" if planned else "asserted"), sorted(citations)
 
 
 def _select(
@@ -294,53 +139,6 @@ def _merged_edges(view: nx.MultiDiGraph) -> list[dict[str, Any]]:
     return edges
 
 
-def _layout(view: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
-    """Fixed positions for large graphs, where vis physics would not settle."""
-    simple = nx.Graph()
-    simple.add_nodes_from(sorted(view))
-    simple.add_edges_from(sorted((u, v) for u, v in view.edges()))
-    scale = 100 * math.sqrt(len(simple))
-    if len(simple) > FAST_LAYOUT_NODES:
-        # networkx's sparse spring layout takes ~90 s for 5,000 nodes; this takes a few.
-        pos = _fast_layout(simple, iterations=FAST_LAYOUT_ITERATIONS)
-        pos = nx.rescale_layout_dict(pos, scale)
-    else:
-        pos = nx.spring_layout(simple, seed=LAYOUT_SEED, scale=scale)
-    return {node: (round(float(x)), round(float(y))) for node, (x, y) in pos.items()}
-
-
-def _fast_layout(graph: nx.Graph, *, iterations: int) -> dict[str, np.ndarray]:
-    """Fruchterman-Reingold with sampled repulsion, for graphs too large for networkx.
-
-    ``nx.spring_layout`` takes ~90 s for 5,000 nodes (all-pairs repulsion); here each node is
-    pushed by ``PIVOTS`` random nodes per iteration, scaled to the whole graph (an unbiased
-    estimate of the same force), and pulled along its edges as in networkx: a few seconds.
-    """
-    nodes = list(graph)
-    index = {node: i for i, node in enumerate(nodes)}
-    n = len(nodes)
-    ends = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.intp)
-    ends = ends.reshape(-1, 2)
-    rng = np.random.default_rng(LAYOUT_SEED)
-    pos = rng.random((n, 2))
-    k = 1 / math.sqrt(n)
-    pivots = min(PIVOTS, n)
-    temperature = 0.1
-    cooling = temperature / (iterations + 1)
-    for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, rng.choice(n, size=pivots, replace=False), :]
-        dist2 = np.maximum(np.einsum("ijk,ijk->ij", delta, delta), 1e-6 * k * k)
-        disp = np.einsum("ijk,ij->ik", delta, k * k / dist2) * (n / pivots)
-        delta = pos[ends[:, 0]] - pos[ends[:, 1]]
-        pull = delta * (np.linalg.norm(delta, axis=1) / k)[:, None]
-        np.subtract.at(disp, ends[:, 0], pull)
-        np.add.at(disp, ends[:, 1], pull)
-        length = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
-        pos += disp * (np.minimum(length, temperature) / length)[:, None]
-        temperature -= cooling
-    return dict(zip(nodes, pos, strict=True))
-
-
 def _network(view: nx.MultiDiGraph, edges: list[dict[str, Any]]) -> Network:
     """The pyvis network: styled nodes and edges, escaped text, fixed layout when large.
 
@@ -353,7 +151,7 @@ def _network(view: nx.MultiDiGraph, edges: list[dict[str, Any]]) -> Network:
         degree[edge["to"]] += 1
         if edge["relation"] == "holdsPost":
             posts[edge["from"]].append(f"{edge['label']} ({view.nodes[edge['to']]['label']})")
-    positions = _layout(view) if len(view) > MAX_PHYSICS_NODES else {}
+    positions = fixed_positions(view) if len(view) > MAX_PHYSICS_NODES else {}
     net = Network(height="85vh", width="100%", directed=True, cdn_resources="in_line")
     # A dict, not set_options(): that parser strips every space out of the JSON string.
     # Straight edges when the layout is fixed: curves cost a lot to draw on large graphs.
