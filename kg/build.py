@@ -14,7 +14,7 @@ from kg.extract import extract_document
 from kg.extract.dates import document_date
 from kg.extract.noise import blank_furniture
 from kg.gazetteer import load_gazetteer
-from kg.ingest import Skipped, read_documents
+from kg.ingest import Skipped, parse_document, read_documents
 from kg.model import DocResult, Document
 from kg.resolve import resolve
 
@@ -33,6 +33,16 @@ class Summary:
     quads: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def extract_text(text: str, *, source: str = "<text>", model: str = DEFAULT_MODEL) -> DocResult:
+    """Extract one text as ``build`` reads a document (metadata line, furniture, rules).
+
+    The pipeline and gazetteer are loaded once per process and reused.
+    """
+    nlp = load_pipeline(model)
+    document = parse_document(text, source)
+    return extract_document(document, nlp(blank_furniture(document.body)), nlp, load_gazetteer())
 
 
 def extract_all(

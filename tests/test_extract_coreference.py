@@ -6,22 +6,16 @@ from collections.abc import Callable
 
 import pytest
 
-from kg.annotate import load_pipeline
-from kg.extract import extract_document
-from kg.extract.noise import blank_furniture
-from kg.gazetteer import load_gazetteer
-from kg.ingest import parse_document
+from kg.build import extract_text
 
 Facts = set[tuple[str, str, str, str]]
 
 
 @pytest.fixture(scope="module")
 def facts() -> Callable[[str], Facts]:
-    nlp, gaz = load_pipeline(), load_gazetteer()
 
     def run(text: str) -> Facts:
-        document = parse_document(text, "t.txt")
-        result = extract_document(document, nlp(blank_furniture(document.body)), nlp, gaz)
+        result = extract_text(text)
         return {(f.subject, f.predicate, f.object, f.modality.value) for f in result.facts}
 
     return run

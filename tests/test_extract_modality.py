@@ -6,20 +6,13 @@ from collections.abc import Callable
 
 import pytest
 
-from kg.annotate import load_pipeline
-from kg.extract import extract_document
-from kg.extract.noise import blank_furniture
-from kg.gazetteer import load_gazetteer
-from kg.ingest import parse_document
+from kg.build import extract_text
 
 
 @pytest.fixture(scope="module")
 def modalities() -> Callable[[str, str], set[str]]:
-    nlp, gaz = load_pipeline(), load_gazetteer()
-
     def run(text: str, predicate: str) -> set[str]:
-        document = parse_document(text, "t.txt")
-        result = extract_document(document, nlp(blank_furniture(document.body)), nlp, gaz)
+        result = extract_text(text)
         return {f.modality.value for f in result.facts if f.predicate == predicate}
 
     return run

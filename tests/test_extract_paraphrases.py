@@ -14,11 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 
-from kg.annotate import load_pipeline
-from kg.extract import extract_document
-from kg.extract.noise import blank_furniture
-from kg.gazetteer import load_gazetteer
-from kg.ingest import parse_document
+from kg.build import extract_text
 from kg.model import Modality
 
 if TYPE_CHECKING:
@@ -54,12 +50,9 @@ Expect = Has | Lacks
 def facts() -> Callable[[str], set[Quad]]:
     """``facts(text)``: the (subject, predicate, object, modality) of a text, read as
     ``kg.build`` reads a document, with the real pipeline loaded once for the module."""
-    nlp, gaz = load_pipeline(), load_gazetteer()
 
     def read(text: str) -> set[Quad]:
-        document = parse_document(text, "t.txt")
-        doc = nlp(blank_furniture(document.body))
-        result = extract_document(document, doc, nlp, gaz)
+        result = extract_text(text)
         return {(f.subject, f.predicate, f.object, f.modality.value) for f in result.facts}
 
     return read

@@ -6,11 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from kg.annotate import load_pipeline
-from kg.extract import extract_document
-from kg.extract.noise import blank_furniture
-from kg.gazetteer import load_gazetteer
-from kg.ingest import parse_document
+from kg.build import extract_text
 
 Triples = set[tuple[str, str, str]]
 TEL_AVIV = (
@@ -21,11 +17,8 @@ TEL_AVIV = (
 
 @pytest.fixture(scope="module")
 def triples() -> Callable[[str], Triples]:
-    nlp, gaz = load_pipeline(), load_gazetteer()
-
     def run(text: str) -> Triples:
-        document = parse_document(text, "t.txt")
-        result = extract_document(document, nlp(blank_furniture(document.body)), nlp, gaz)
+        result = extract_text(text)
         return {
             (
                 f.subject,

@@ -18,18 +18,10 @@ import rdflib
 
 from kg.build import build
 from kg.view import project
+from scripts.screenshot import CHROMEDRIVER, CHROMIUM
+from scripts.screenshot import FLAGS as SCREENSHOT_FLAGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--window-size=1400,900",
-)
+FLAGS = (*SCREENSHOT_FLAGS, "--window-size=1400,900")
 XSS_TEXT = """Vote à l'ONU <script>window.__xss = 1; alert(1)</script>
 
 NEW YORK, 2 mars 2022 (AFP) - La Russie a voté contre la résolution <img src=x onerror=window.__xss=2> de l'Assemblée générale.
