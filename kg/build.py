@@ -6,9 +6,10 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
-from kg import rdf, store
+from kg import prov, rdf, store
 from kg.annotate import DEFAULT_MODEL, load_pipeline
 from kg.extract import extract_document
 from kg.extract.dates import document_date
@@ -72,6 +73,7 @@ def build(
     paths: Iterable[Path], *, out: Path, model: str = DEFAULT_MODEL, html: bool = True
 ) -> Summary:
     """Build the graph of the documents under ``paths`` into ``out``."""
+    started = datetime.now(timezone.utc)
     summary = Summary()
     documents: list[Document] = []
     for item in read_documents(paths):
@@ -103,6 +105,15 @@ def build(
         from kg.view import write_html
 
         summary.outputs["html"] = write_html(dataset, out / "graph.html")
+    # Times and versions go to their own file: the data files stay byte-for-byte reproducible.
+    record = prov.prov_graph(
+        documents,
+        summary.outputs,
+        model=prov.model_info(model),
+        started=started,
+        ended=datetime.now(timezone.utc),
+    )
+    summary.outputs["prov"] = prov.write_prov(out / "build.ttl", record)
     summary.entities = Counter(e.type.value for e in catalogue.entities.values())
     for result in results:
         for fact in result.facts:

@@ -168,16 +168,34 @@ def view(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml or gexf.")] = "graphml",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="turtle, trig, nquads, ntriples, jsonld, xml (RDF), graphml or gexf (network).",
+        ),
+    ] = "graphml",
     data: Annotated[Path, typer.Option(help="Graph file to export.")] = Path("out/graph.trig"),
+    store_dir: Annotated[
+        Path | None, typer.Option("--store", help="Export this Oxigraph store instead of --data.")
+    ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--out", help="Output file.")] = None,
 ) -> None:
-    """Write the entity network as GraphML or GEXF, for Gephi or Cytoscape."""
+    """Write the graph as RDF (turtle, trig, nquads, ntriples, jsonld, xml) or the entity
+    network as GraphML or GEXF, for Gephi or Cytoscape. Turtle, N-Triples and RDF/XML hold no
+    named graphs: they get the union of all graphs."""
+    from kg.export import ExportFormat, read_store
     from kg.export import export as run_export
 
-    dataset = _read_graph(data)
     try:
-        path = run_export(dataset, output or Path(f"out/graph.{fmt}"), fmt=fmt)
+        kind = ExportFormat(fmt)
+    except ValueError as error:
+        known = ", ".join(f.value for f in ExportFormat)
+        raise _fail(KgError(f"unknown export format {fmt!r}: use one of {known}")) from error
+    try:
+        dataset = read_store(store_dir) if store_dir else _read_graph(data)
+        path = run_export(dataset, output or Path(f"out/graph.{kind.suffix}"), fmt=fmt)
     except KgError as error:
         raise _fail(error) from error
     out.print(str(path), highlight=False)

@@ -1,57 +1,216 @@
-"""Export the network view's graph for other tools: GraphML (Cytoscape, yEd) and GEXF (Gephi).
+"""Export the graph for other tools.
 
-The graph is ``kg.view.project``'s: entities as nodes, direct edges with their relation,
-label, modality and evidence. GraphML and GEXF hold only scalar attributes, so lists become
-text: aliases joined with `` | ``, each citation as one line.
+RDF formats (``turtle``, ``trig``, ``nquads``, ``ntriples``, ``jsonld``, ``xml``) write the RDF
+graph itself, read from a build's ``graph.trig`` or from its Oxigraph store. TriG, N-Quads and
+JSON-LD keep one named graph per document (and the catalogue graph); Turtle, N-Triples and
+RDF/XML cannot hold named graphs and write their union (each distinct triple once). Every
+writer sorts its output, so the same graph gives the same bytes. JSON-LD embeds the shipped
+context (``kg/context.jsonld``): readers need no network access.
+
+Network formats (``graphml`` for Cytoscape or yEd, ``gexf`` for Gephi) write the graph of
+``kg.view.project``: entities as nodes, direct edges with their relation, label, modality and
+evidence. GraphML and GEXF hold only scalar attributes, so lists become text: aliases joined
+with `` | ``, each citation as one line.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from enum import Enum
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import InputError
+from kg.rdf import PREFIXES
 from kg.view import Citation, project
 
 
 class ExportFormat(str, Enum):
     """The file formats ``export`` writes."""
 
+    TURTLE = "turtle"
+    TRIG = "trig"
+    NQUADS = "nquads"
+    NTRIPLES = "ntriples"
+    JSONLD = "jsonld"
+    XML = "xml"
     GRAPHML = "graphml"
     GEXF = "gexf"
 
+    @property
+    def suffix(self) -> str:
+        """The usual file name extension."""
+        return _SUFFIXES.get(self.value, self.value)
+
+    @property
+    def named_graphs(self) -> bool:
+        """Whether the format keeps named graphs (the others get the union)."""
+        return self in (ExportFormat.TRIG, ExportFormat.NQUADS, ExportFormat.JSONLD)
+
+
+_SUFFIXES = {"turtle": "ttl", "nquads": "nq", "ntriples": "nt", "xml": "rdf"}
+
 
 def export(graph: Graph | Dataset | nx.MultiDiGraph, path: Path, *, fmt: str) -> Path:
-    """Write the projected graph as GraphML or GEXF.
+    """Write the graph in one of the ``ExportFormat`` formats.
 
     Args:
-        graph: an RDF Graph/Dataset, or the result of ``kg.view.project``.
+        graph: an RDF Graph/Dataset, or (network formats only) the result of
+            ``kg.view.project``.
         path: the file to write (parent folders are created).
-        fmt: ``graphml`` or ``gexf``.
+        fmt: an ``ExportFormat`` value.
 
     Returns:
         ``path``.
 
     Raises:
-        InputError: ``fmt`` is not a known format.
+        InputError: ``fmt`` is not a known format, or an RDF format was asked of a network.
     """
     try:
         kind = ExportFormat(fmt)
     except ValueError as err:
         known = ", ".join(f.value for f in ExportFormat)
         raise InputError(f"unknown export format {fmt!r}: use one of {known}") from err
-    full = graph if isinstance(graph, nx.MultiDiGraph) else project(graph)
-    flat = flatten(full)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if kind is ExportFormat.GRAPHML:
-        nx.write_graphml(flat, path, encoding="utf-8")
-    else:
-        nx.write_gexf(flat, path, encoding="utf-8")
+    if kind in (ExportFormat.GRAPHML, ExportFormat.GEXF):
+        full = graph if isinstance(graph, nx.MultiDiGraph) else project(graph)
+        flat = flatten(full)
+        if kind is ExportFormat.GRAPHML:
+            nx.write_graphml(flat, path, encoding="utf-8")
+        else:
+            nx.write_gexf(flat, path, encoding="utf-8")
+        return path
+    if isinstance(graph, nx.MultiDiGraph):
+        raise InputError(f"{kind.value} is an RDF format: export an RDF graph, not a network")
+    dataset = graph if isinstance(graph, Dataset) else _as_dataset(graph)
+    path.write_text(rdf_text(dataset, kind), encoding="utf-8")
     return path
+
+
+def rdf_text(dataset: Dataset, kind: ExportFormat) -> str:
+    """The dataset serialised as ``kind`` (an RDF format), sorted so that it is reproducible."""
+    writers = {
+        ExportFormat.TURTLE: lambda d: _bound(union(d)).serialize(format="turtle"),
+        ExportFormat.TRIG: _trig,
+        ExportFormat.NQUADS: lambda d: _sorted_lines(_quads(d).serialize(format="nquads")),
+        ExportFormat.NTRIPLES: lambda d: _sorted_lines(union(d).serialize(format="nt")),
+        ExportFormat.JSONLD: _jsonld,
+        ExportFormat.XML: lambda d: _bound(union(d)).serialize(format="pretty-xml"),
+    }
+    return writers[kind](dataset)
+
+
+@cache
+def jsonld_context() -> dict[str, Any]:
+    """The JSON-LD context shipped with the package (``kg/context.jsonld``)."""
+    text = files("kg").joinpath("context.jsonld").read_text(encoding="utf-8")
+    context: dict[str, Any] = json.loads(text)["@context"]
+    return context
+
+
+def read_store(path: Path) -> Dataset:
+    """Every quad of the Oxigraph store at ``path`` as an rdflib ``Dataset``.
+
+    Raises:
+        StoreError: there is no readable store at ``path``.
+    """
+    import pyoxigraph
+
+    from kg.store import open_store
+
+    dump = open_store(path).dump(format=pyoxigraph.RdfFormat.N_QUADS)
+    dataset = Dataset()
+    dataset.parse(data=dump.decode("utf-8"), format="nquads")
+    return dataset
+
+
+def graphs(dataset: Dataset) -> list[Graph]:
+    """The non-empty graphs of a dataset, the default graph first, then named graphs by IRI."""
+    found = [g for g in dataset.graphs() if len(g)]
+    return sorted(
+        found, key=lambda g: (g.identifier != DATASET_DEFAULT_GRAPH_ID, str(g.identifier))
+    )
+
+
+def union(dataset: Dataset) -> Graph:
+    """Every triple of every graph of ``dataset``, once."""
+    merged = Graph()
+    for graph in graphs(dataset):
+        for triple in graph:
+            merged.add(triple)
+    return merged
+
+
+def _as_dataset(graph: Graph) -> Dataset:
+    dataset = Dataset()
+    target = dataset.default_context
+    for triple in graph:
+        target.add(triple)
+    return dataset
+
+
+def _bound(graph: Graph) -> Graph:
+    for prefix, namespace in sorted(PREFIXES.items()):
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def _sorted_lines(text: str) -> str:
+    return "".join(sorted(set(text.splitlines(keepends=True)) - {"\n"}))
+
+
+def _quads(dataset: Dataset) -> Dataset:
+    copy = Dataset()
+    for graph in graphs(dataset):
+        if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
+            target = copy.default_context
+        else:
+            target = copy.graph(graph.identifier)
+        for triple in graph:
+            target.add(triple)
+    return copy
+
+
+def _trig(dataset: Dataset) -> str:
+    """TriG without the ``GRAPH`` keyword (raptor's parser rejects it): ``<name> { … }``."""
+    names = _bound(Graph()).namespace_manager
+    blocks = ["".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))]
+    for graph in graphs(dataset):
+        body = _bound(Graph()).__iadd__(graph).serialize(format="turtle")
+        body = re.sub(r"^@prefix[^\n]*\n", "", body, flags=re.MULTILINE).strip()
+        if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
+            blocks.append(f"\n{{\n{body}\n}}\n")
+        else:
+            name = URIRef(str(graph.identifier)).n3(names)
+            blocks.append(f"\n{name} {{\n{body}\n}}\n")
+    return "".join(blocks)
+
+
+def _jsonld(dataset: Dataset) -> str:
+    """JSON-LD with the shipped context embedded; one ``@graph`` entry per named graph."""
+    context = jsonld_context()
+    text = _quads(dataset).serialize(format="json-ld", context=context, auto_compact=True)
+    return json.dumps(_sort_jsonld(json.loads(text)), ensure_ascii=False, indent=2) + "\n"
+
+
+def _sort_jsonld(value: Any) -> Any:
+    """Lists of nodes and values in a stable order (rdflib emits them in hash order)."""
+    if isinstance(value, dict):
+        return {
+            key: [_sort_jsonld(i) for i in item] if key == "@list" else _sort_jsonld(item)
+            for key, item in sorted(value.items())
+        }
+    if isinstance(value, list):
+        items = [_sort_jsonld(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
 
 
 def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:

@@ -94,7 +94,7 @@ def _corroboration_triples(graph: Graph, fact: Corroboration) -> None:
     graph.add((node, RDF.subject, iri(fact.subject)))
     graph.add((node, RDF.predicate, KG[fact.predicate]))
     graph.add((node, RDF.object, iri(fact.object)))
-    graph.add((node, KG.supportCount, Literal(fact.support, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, KG.supportCount, Literal(fact.support)))
     graph.add((node, KG.dateConflict, Literal(fact.date_conflict)))
     for statement in fact.statements:
         graph.add((node, KG.statement, statement_iri(statement)))
@@ -147,6 +147,8 @@ def statement_iri(fact: Fact) -> URIRef:
     return ID[f"statement/{_digest(ev.doc_id, subject, fact.predicate, obj, ev.start, ev.rule)}"]
 
 
+# Counts and offsets are plain xsd:integer (values within the ontology's nonNegativeInteger
+# ranges): Oxigraph stores every integer-derived datatype as xsd:integer, so files and store agree.
 def _fact_triples(graph: Graph, fact: Fact) -> None:
     subject, _, obj = fact_key(fact)
     ev = fact.evidence
@@ -170,8 +172,8 @@ def _fact_triples(graph: Graph, fact: Fact) -> None:
     graph.add((evidence, RDF.type, KG.Evidence))
     graph.add((evidence, KG.document, doc_iri(ev.doc_id)))
     graph.add((evidence, KG.sentence, Literal(ev.sentence)))
-    graph.add((evidence, KG.start, Literal(ev.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((evidence, KG.end, Literal(ev.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((evidence, KG.start, Literal(ev.start)))
+    graph.add((evidence, KG.end, Literal(ev.end)))
     graph.add((evidence, KG.rule, Literal(ev.rule)))
     if fact.modality.direct:
         graph.add((iri(subject), KG[fact.predicate], iri(obj)))
