@@ -6,6 +6,7 @@ read from seeds/ (by the file name in kg:sourcePath): three independent paths to
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -98,3 +99,20 @@ def test_evidence_offsets_slice_back_to_the_sentence(text: str) -> None:
         assert evidence.sentence == sent.text.strip()
         assert document.text[evidence.start : evidence.end] == evidence.sentence
         assert 0 <= evidence.start < evidence.end <= len(document.text)
+
+
+README_QUERIES = re.findall(
+    r"```sparql\n(.*?)```",
+    (Path(__file__).resolve().parent.parent / "ontology" / "README.md").read_text(encoding="utf-8"),
+    flags=re.DOTALL,
+)
+
+
+@pytest.mark.parametrize("query", README_QUERIES, ids=lambda q: q.splitlines()[-2].strip()[:40])
+def test_evidence_readme_example_queries_answer(seed_build: SeedBuild, query: str) -> None:
+    results = list(execute(query, store=seed_build.out / "store"))
+    assert results, query
+
+
+def test_evidence_readme_has_example_queries() -> None:
+    assert len(README_QUERIES) >= 4
