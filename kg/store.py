@@ -377,3 +377,23 @@ def to_dataset(path: Path) -> rdflib.Dataset:
     dataset = rdflib.Dataset()
     dataset.parse(data=store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
     return dataset
+
+
+def write_files(path: Path) -> list[Path]:
+    """Rewrite the graph files next to the store (those that exist) from the store's content.
+
+    ``graph.ttl``, ``graph.trig`` and ``graph.html`` then show what the store holds.
+    """
+    from kg import rdf
+
+    dataset = to_dataset(path)
+    written = []
+    for name, write in (("graph.ttl", rdf.write_turtle), ("graph.trig", rdf.write_trig)):
+        if (path.parent / name).exists():
+            write(dataset, path.parent / name)
+            written.append(path.parent / name)
+    if (path.parent / "graph.html").exists():
+        from kg.view import write_html
+
+        written.append(write_html(dataset, path.parent / "graph.html"))
+    return written
