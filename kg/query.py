@@ -108,6 +108,10 @@ def execute(
         raise QueryError(f"{name}: invalid SPARQL ({err})") from err
     except (OSError, ValueError) as err:
         raise QueryError(f"{name}: {err}") from err
+    except RuntimeError as err:  # pyoxigraph: a parameter the SELECT does not project
+        raise QueryError(
+            f"{name}: {err} (a --param binds only a variable the query selects)"
+        ) from err
 
 
 def _plain(term: object) -> str | None:
