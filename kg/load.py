@@ -58,12 +58,22 @@ class Target:
         self.endpoint = endpoint
         self.graph_store = graph_store
         self.headers: dict[str, str] = {}
+        self.opener = urllib.request.build_opener()
         if user is not None:
             password = os.environ.get(PASSWORD_VARIABLE)
             if password is None:
                 raise StoreError(f"--user {user}: set the password in ${PASSWORD_VARIABLE}")
+            # Basic is sent at once (Fuseki, GraphDB); a server that asks for Digest instead
+            # (Virtuoso's *-auth endpoints) gets it from urllib's handler.
             token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
             self.headers["Authorization"] = f"Basic {token}"
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in (endpoint, graph_store):
+                if url:
+                    passwords.add_password(None, url, user, password)
+            self.opener = urllib.request.build_opener(
+                urllib.request.HTTPDigestAuthHandler(passwords)
+            )
 
     def put(self, graph: str, ntriples: bytes) -> None:
         """Replace ``graph`` through the Graph Store Protocol."""
@@ -81,7 +91,7 @@ class Target:
         headers = {"Content-Type": media_type, **self.headers}
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:
+            with self.opener.open(request, timeout=_TIMEOUT) as response:
                 response.read()
         except urllib.error.HTTPError as err:
             detail = err.read(300).decode("utf-8", errors="replace").strip().splitlines()
