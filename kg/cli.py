@@ -144,7 +144,7 @@ def remove(
         written = write_files(store)
     except KgError as error:
         raise _fail(error) from error
-    out.print(_store_line(update), highlight=False)
+    out.print(f"store: {len(update.removed)} removed, {update.kept} remain", highlight=False)
     for path in written:
         out.print(f"rewrote {path}", highlight=False)
 
