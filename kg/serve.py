@@ -20,7 +20,7 @@ import io
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -141,13 +141,16 @@ class Endpoint:
         named_graphs: list[str] | None,
         cancel: threading.Event,
     ) -> Answer:
-        options: dict[str, object] = {"use_default_graph_as_union": not default_graphs}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        def run() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+            return self.store.query(
+                text,
+                use_default_graph_as_union=not default_graphs,
+                default_graph=[ox.NamedNode(g) for g in default_graphs] if default_graphs else None,
+                named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
+            )
+
         try:
-            results = self.store.query(text, **options)  # type: ignore[arg-type]
+            results = run()
         except SyntaxError as err:
             raise HttpError(HTTPStatus.BAD_REQUEST, f"invalid SPARQL query: {err}") from err
         except ValueError as err:
@@ -162,9 +165,10 @@ class Endpoint:
             # only whole result iterators, and a cut answer would look complete).
             for _ in self._bounded(results, cancel):
                 pass
-            results = self.store.query(text, **options)  # type: ignore[arg-type]
+            results = run()
         out = io.BytesIO()
-        results.serialize(out, format=results_format)  # type: ignore[union-attr]
+        if not isinstance(results, ox.QueryTriples):
+            results.serialize(out, format=results_format)
         return Answer(out.getvalue(), results_format.media_type)
 
     def _bounded(self, items: Iterator[object], cancel: threading.Event) -> Iterator[object]:
@@ -353,9 +357,9 @@ class Handler(BaseHTTPRequestHandler):
             named_graphs=params.get("named-graph-uri"),
         )
 
-    def _answer(self, route: object) -> None:
+    def _answer(self, route: Callable[[], Answer | None]) -> None:
         try:
-            answer = route()  # type: ignore[operator]
+            answer = route()
         except HttpError as err:
             self._send(err.status, f"{err}\n".encode(), "text/plain; charset=utf-8")
             return

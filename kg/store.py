@@ -183,8 +183,9 @@ def _documents(store: ox.Store) -> dict[ox.NamedNode, str]:
     """Document graphs in the store, with the source path each was read from."""
     found: dict[ox.NamedNode, str] = {}
     for quad in store.quads_for_pattern(None, _SOURCE, None, None):
-        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name == quad.subject:
-            found[quad.graph_name] = quad.object.value  # type: ignore[union-attr]
+        graph, source = quad.graph_name, quad.object
+        if isinstance(graph, ox.NamedNode) and graph == quad.subject:
+            found[graph] = source.value if isinstance(source, ox.Literal) else str(source)
     return found
 
 
@@ -193,7 +194,14 @@ def _triples(store: ox.Store, graph: ox.NamedNode) -> set[ox.Triple]:
 
 
 def _source(triples: Iterable[ox.Triple]) -> str | None:
-    return next((t.object.value for t in triples if t.predicate == _SOURCE), None)  # type: ignore[union-attr]
+    return next(
+        (
+            t.object.value
+            for t in triples
+            if t.predicate == _SOURCE and isinstance(t.object, ox.Literal)
+        ),
+        None,
+    )
 
 
 def _update(store: ox.Store, graphs: Graphs) -> StoreUpdate:
@@ -304,14 +312,21 @@ def merge_catalogue(
             for t in base
             if t.predicate != _SUPPORT and (t.predicate != _STATEMENT or t.object in statements)
         }
-        docs = {statements[t.object] for t in current if t.predicate == _STATEMENT}  # type: ignore[index]
+        docs = {
+            statements[t.object]
+            for t in current
+            if t.predicate == _STATEMENT and isinstance(t.object, ox.NamedNode)
+        }
         count = ox.Literal(str(len(docs)), datatype=_NON_NEGATIVE)
         out |= current | {ox.Triple(fact, _SUPPORT, count)}
     return out
 
 
-def _is_fact(by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]], node: object) -> bool:
-    return any(t.predicate == _TYPE and t.object == _FACT for t in by_subject.get(node, ()))  # type: ignore[arg-type]
+def _is_fact(
+    by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]],
+    node: ox.NamedNode | ox.BlankNode,
+) -> bool:
+    return any(t.predicate == _TYPE and t.object == _FACT for t in by_subject.get(node, ()))
 
 
 def _nodes(graphs: Graphs) -> Iterator[ox.NamedNode]:

@@ -307,3 +307,14 @@ def test_server_binds_to_loopback_by_default() -> None:
 
     defaults = {n: p.default for n, p in inspect.signature(serve).parameters.items()}
     assert defaults["host"] == "127.0.0.1" and defaults["allow_update"] is False
+
+
+def test_server_default_graph_uri_selects_one_graph(endpoint: str, seed_build: SeedBuild) -> None:
+    catalogue = "https://w3id.org/kgfr/graph/catalogue"
+    store = ox.Store.read_only(str(seed_build.out / "store"))
+    expected = len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(catalogue))))
+    client = SPARQLWrapper(endpoint, defaultGraph=catalogue)
+    client.setQuery(COUNT)
+    client.setReturnFormat(JSON)
+    counted = int(client.query().convert()["results"]["bindings"][0]["n"]["value"])
+    assert counted == expected and 0 < expected < len(store)
