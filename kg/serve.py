@@ -4,7 +4,8 @@
   ``query=…``, or ``application/sparql-query``); ``default-graph-uri`` and ``named-graph-uri`` are
   honoured; without them the default graph is the union of the named graphs, as in ``kg query``.
 - Results by content negotiation (``Accept``, or a ``format``/``output`` parameter): SPARQL JSON,
-  XML, CSV or TSV for SELECT and ASK; Turtle, N-Triples or RDF/XML for CONSTRUCT and DESCRIBE.
+  XML, CSV or TSV for SELECT and ASK; Turtle, N-Triples, RDF/XML or JSON-LD for CONSTRUCT and
+  DESCRIBE.
 - Updates (``update=…`` or ``application/sparql-update``) are refused with 403 unless the server
   was started with ``allow_update``.
 - Each query has a time limit (503 when exceeded) and a result-size limit in rows or triples
@@ -50,6 +51,8 @@ _GRAPHS = {
     "nt": ox.RdfFormat.N_TRIPLES,
     "rdfxml": ox.RdfFormat.RDF_XML,
     "xml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json": ox.RdfFormat.JSON_LD,
 }
 _FORM = "application/x-www-form-urlencoded"
 _MAX_BODY = 10 * 1024 * 1024
@@ -228,13 +231,15 @@ def _negotiate_graph(accept: str, fmt: str | None) -> ox.RdfFormat:
             return ox.RdfFormat.TURTLE
         if media == "text/plain":
             return ox.RdfFormat.N_TRIPLES
+        if media == "application/json":
+            return ox.RdfFormat.JSON_LD
         found = ox.RdfFormat.from_media_type(media)
-        if found in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML):
+        if found in _GRAPHS.values():
             return found
     raise HttpError(
         HTTPStatus.NOT_ACCEPTABLE,
-        "CONSTRUCT and DESCRIBE answer in text/turtle, application/n-triples or "
-        "application/rdf+xml",
+        "CONSTRUCT and DESCRIBE answer in text/turtle, application/n-triples, "
+        "application/rdf+xml or application/ld+json",
     )
 
 

@@ -82,7 +82,9 @@ def open_store(path: Path) -> ox.Store:
     Raises:
         StoreError: there is no store at ``path`` or it cannot be opened.
     """
-    _recover(path)
+    old = path.with_name(path.name + ".old")
+    if not path.exists() and old.is_dir():  # a build is swapping stores (or was killed doing it)
+        path = old
     if not path.is_dir():
         raise StoreError(f"{path}: no store here (run `kg build` first)")
     try:
@@ -110,7 +112,7 @@ def open_writable(path: Path) -> ox.Store:
 
 
 def _recover(path: Path) -> None:
-    """Finish a swap that a crash interrupted: the previous store comes back."""
+    """Undo a swap that a crash interrupted: the previous store comes back (writers only)."""
     old = path.with_name(path.name + ".old")
     if not path.exists() and old.is_dir():
         old.rename(path)

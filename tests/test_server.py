@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -222,6 +222,8 @@ def test_server_construct_in_turtle_and_ntriples(endpoint: str) -> None:
         assert response.headers["Content-Type"].startswith("application/n-triples")
         lines = response.read().decode().splitlines()
     assert len(lines) == len(graph) and all(line.endswith(" .") for line in lines)
+    client.setReturnFormat(JSONLD)
+    assert len(client.query().convert()) == len(graph)
 
 
 def test_server_refuses_updates_without_allow_update(endpoint: str, seed_build: SeedBuild) -> None:

@@ -165,7 +165,10 @@ def test_store_interrupted_swap_is_recovered(tmp_path: Path) -> None:
     store = tmp_path / "store"
     update_store(store, document("a", "a.txt", "person/x"))
     store.rename(tmp_path / "store.old")  # a crash between the two renames of a fresh build
-    assert len(open_store(store)) == 5
+    assert len(open_store(store)) == 5  # readers read the previous store, and move nothing
+    assert not store.exists()
+    update = update_store(store, document("a", "a.txt", "person/x"))
+    assert update.unchanged == 1 and not update.fresh and store.is_dir()
 
 
 _WRITER = """
