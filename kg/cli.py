@@ -163,6 +163,8 @@ def serve(
     limit: Annotated[int, typer.Option(help="Most rows or triples in an answer.")] = 10_000,
 ) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
+    import signal
+
     from kg.serve import Settings, make_server
 
     settings = Settings(store, allow_update=allow_update, timeout=timeout, limit=limit)
@@ -170,12 +172,14 @@ def serve(
         server = make_server(settings, host=host, port=port)
     except KgError as error:
         raise _fail(error) from error
+    # SIGTERM stops like Ctrl-C, so running query processes are stopped with the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     mode = "read-write" if allow_update else "read-only"
     out.print(f"SPARQL endpoint ({mode}): http://{host}:{port}/sparql", highlight=False)
     out.print(f"Query page: http://{host}:{port}/  (Ctrl-C stops)", highlight=False)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         server.server_close()

@@ -8,8 +8,9 @@
   DESCRIBE.
 - Updates (``update=…`` or ``application/sparql-update``) are refused with 403 unless the server
   was started with ``allow_update``.
-- Each query has a time limit (503 when exceeded) and a result-size limit in rows or triples
-  (413 when exceeded: a silently cut answer would look complete).
+- Each query has a time limit (503 when exceeded; a read-only endpoint kills the query's process)
+  and a result-size limit in rows or triples (413 when exceeded: a cut answer would look
+  complete).
 - ``/`` is a small page with a query box and the shipped queries; ``/graph.html`` is the network
   view written next to the store, when there is one.
 """
@@ -20,6 +21,9 @@ import html
 import io
 import json
 import logging
+import multiprocessing
+import multiprocessing.forkserver
+import multiprocessing.process
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,12 +31,13 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import KgError, StoreError
 from kg.query import shipped_queries
 from kg.store import open_store, open_writable
 
@@ -56,6 +61,7 @@ _GRAPHS = {
 }
 _FORM = "application/x-www-form-urlencoded"
 _MAX_BODY = 10 * 1024 * 1024
+_WORKERS = 4
 
 
 class HttpError(Exception):
@@ -86,42 +92,91 @@ class Answer:
     media_type: str
 
 
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A query and how its answer is wanted."""
+
+    text: str
+    accept: str = "*/*"
+    fmt: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
 class Endpoint:
-    """The SPARQL operations behind the HTTP handler (usable without HTTP)."""
+    """The SPARQL operations behind the HTTP handler (usable without HTTP).
+
+    Read-only, each query runs in its own process (forked from a forkserver that has pyoxigraph
+    loaded) that reads the store and is killed when the time limit passes, so a runaway query
+    cannot keep a core busy. With updates allowed, the store is open for writing in this process
+    (a second process could not read it safely), and queries run in threads, which the time limit
+    answers but cannot stop inside one sort or aggregate.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = (
             open_writable(settings.store) if settings.allow_update else open_store(settings.store)
         )
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sparql")
+        self._slots = threading.BoundedSemaphore(_WORKERS)
+        self._pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="sparql")
+        self._children: set[multiprocessing.process.BaseProcess] = set()
+        self._context = multiprocessing.get_context("forkserver")
+        if not settings.allow_update:
+            self._context.set_forkserver_preload(["kg.serve"])
+            multiprocessing.forkserver.ensure_running()  # the first query need not wait for it
 
     def close(self) -> None:
-        """Stop the worker threads (running queries are told to stop)."""
+        """Stop the running queries and the worker threads."""
+        for child in list(self._children):
+            child.kill()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def query(
-        self,
-        text: str,
-        *,
-        accept: str = "*/*",
-        fmt: str | None = None,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-    ) -> Answer:
+    def query(self, request: Request) -> Answer:
         """Run a query within the time and size limits and serialise the answer."""
+        if not self._slots.acquire(timeout=self.settings.timeout):
+            raise _timed_out(self.settings.timeout, busy=True)
+        try:
+            if self.settings.allow_update:
+                return self._in_thread(request)
+            return self._in_process(request)
+        finally:
+            self._slots.release()
+
+    def _in_thread(self, request: Request) -> Answer:
         cancel = threading.Event()
-        future = self._pool.submit(
-            self._evaluate, text, accept, fmt, default_graphs, named_graphs, cancel
-        )
+        future = self._pool.submit(evaluate, self.store, request, self.settings.limit, cancel)
         try:
             return future.result(timeout=self.settings.timeout)
         except FutureTimeout as err:
             cancel.set()
-            raise HttpError(
-                HTTPStatus.SERVICE_UNAVAILABLE,
-                f"query timed out after {self.settings.timeout:g} s (kg serve --timeout)",
-            ) from err
+            raise _timed_out(self.settings.timeout) from err
+
+    def _in_process(self, request: Request) -> Answer:
+        receive, send = self._context.Pipe(duplex=False)
+        child = self._context.Process(
+            target=_child,
+            args=(str(self.settings.store), request, self.settings.limit, send),
+            daemon=True,
+        )
+        self._children.add(child)
+        try:
+            child.start()
+            send.close()
+            if not receive.poll(self.settings.timeout):
+                raise _timed_out(self.settings.timeout)
+            status, body, media_type = receive.recv()
+        except EOFError as err:
+            raise HttpError(HTTPStatus.INTERNAL_SERVER_ERROR, "the query process died") from err
+        finally:
+            if child.is_alive():
+                child.kill()
+            child.join()
+            receive.close()
+            self._children.discard(child)
+        if status != HTTPStatus.OK:
+            raise HttpError(HTTPStatus(status), body.decode("utf-8"))
+        return Answer(body, media_type)
 
     def update(self, text: str) -> None:
         """Run a SPARQL update, or refuse it when the endpoint is read-only."""
@@ -135,56 +190,77 @@ class Endpoint:
         except SyntaxError as err:
             raise HttpError(HTTPStatus.BAD_REQUEST, f"invalid SPARQL update: {err}") from err
 
-    def _evaluate(
-        self,
-        text: str,
-        accept: str,
-        fmt: str | None,
-        default_graphs: list[str] | None,
-        named_graphs: list[str] | None,
-        cancel: threading.Event,
-    ) -> Answer:
-        def run() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-            return self.store.query(
-                text,
-                use_default_graph_as_union=not default_graphs,
-                default_graph=[ox.NamedNode(g) for g in default_graphs] if default_graphs else None,
-                named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
+
+def _timed_out(seconds: float, *, busy: bool = False) -> HttpError:
+    what = "every query slot is busy" if busy else "query timed out"
+    return HttpError(
+        HTTPStatus.SERVICE_UNAVAILABLE, f"{what} after {seconds:g} s (kg serve --timeout)"
+    )
+
+
+def _child(path: str, request: Request, limit: int, send: Connection) -> None:
+    """A query process: open the store read-only, answer, send (status, body, media type)."""
+    try:
+        answer = evaluate(open_store(Path(path)), request, limit)
+        send.send((int(HTTPStatus.OK), answer.body, answer.media_type))
+    except HttpError as err:
+        send.send((int(err.status), str(err).encode("utf-8"), "text/plain"))
+    except (KgError, OSError) as err:
+        send.send((int(HTTPStatus.INTERNAL_SERVER_ERROR), str(err).encode("utf-8"), "text/plain"))
+    finally:
+        send.close()
+
+
+def evaluate(
+    store: ox.Store, request: Request, limit: int, cancel: threading.Event | None = None
+) -> Answer:
+    """Answer a query from ``store`` in the negotiated format, refusing more than ``limit``
+    rows or triples; ``cancel`` stops reading results."""
+
+    def run() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        return store.query(
+            request.text,
+            use_default_graph_as_union=not request.default_graphs,
+            default_graph=[ox.NamedNode(g) for g in request.default_graphs] or None,
+            named_graphs=[ox.NamedNode(g) for g in request.named_graphs] or None,
+        )
+
+    try:
+        results = run()
+    except SyntaxError as err:
+        raise HttpError(HTTPStatus.BAD_REQUEST, f"invalid SPARQL query: {err}") from err
+    except ValueError as err:
+        raise HttpError(HTTPStatus.BAD_REQUEST, str(err)) from err
+    if isinstance(results, ox.QueryTriples):
+        rdf_format = _negotiate_graph(request.accept, request.fmt)
+        triples = list(_bounded(results, limit, cancel))
+        return Answer(ox.serialize(triples, format=rdf_format), rdf_format.media_type)
+    results_format = _negotiate_results(request.accept, request.fmt)
+    if isinstance(results, ox.QuerySolutions):
+        # Count within the limits first; serialise a second evaluation (pyoxigraph writes only
+        # whole result iterators, and a cut answer would look complete).
+        for _ in _bounded(results, limit, cancel):
+            pass
+        results = run()
+    out = io.BytesIO()
+    if not isinstance(results, ox.QueryTriples):
+        results.serialize(out, format=results_format)
+    return Answer(out.getvalue(), results_format.media_type)
+
+
+def _bounded(
+    items: Iterator[object], limit: int, cancel: threading.Event | None
+) -> Iterator[object]:
+    for count, item in enumerate(items, start=1):
+        if cancel is not None and cancel.is_set():
+            return
+        if count > limit:
+            raise HttpError(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"the answer has more than {limit} rows: add a LIMIT or start kg serve with a "
+                "larger --limit",
             )
-
-        try:
-            results = run()
-        except SyntaxError as err:
-            raise HttpError(HTTPStatus.BAD_REQUEST, f"invalid SPARQL query: {err}") from err
-        except ValueError as err:
-            raise HttpError(HTTPStatus.BAD_REQUEST, str(err)) from err
-        if isinstance(results, ox.QueryTriples):
-            rdf_format = _negotiate_graph(accept, fmt)
-            triples = list(self._bounded(results, cancel))
-            return Answer(ox.serialize(triples, format=rdf_format), rdf_format.media_type)
-        results_format = _negotiate_results(accept, fmt)
-        if isinstance(results, ox.QuerySolutions):
-            # Count within the limits first; serialise a second evaluation (pyoxigraph writes
-            # only whole result iterators, and a cut answer would look complete).
-            for _ in self._bounded(results, cancel):
-                pass
-            results = run()
-        out = io.BytesIO()
-        if not isinstance(results, ox.QueryTriples):
-            results.serialize(out, format=results_format)
-        return Answer(out.getvalue(), results_format.media_type)
-
-    def _bounded(self, items: Iterator[object], cancel: threading.Event) -> Iterator[object]:
-        for count, item in enumerate(items, start=1):
-            if cancel.is_set():
-                return
-            if count > self.settings.limit:
-                raise HttpError(
-                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                    f"the answer has more than {self.settings.limit} rows: add a LIMIT or "
-                    "start kg serve with a larger --limit",
-                )
-            yield item
+        yield item
 
 
 def _accepted(accept: str) -> list[str]:
@@ -355,11 +431,13 @@ class Handler(BaseHTTPRequestHandler):
             raise HttpError(HTTPStatus.BAD_REQUEST, "missing query parameter")
         fmt = (params.get("format") or params.get("output") or [None])[0]
         return self.server.endpoint.query(
-            params["query"][0],
-            accept=self.headers.get("Accept") or "*/*",
-            fmt=fmt,
-            default_graphs=params.get("default-graph-uri"),
-            named_graphs=params.get("named-graph-uri"),
+            Request(
+                params["query"][0],
+                accept=self.headers.get("Accept") or "*/*",
+                fmt=fmt,
+                default_graphs=tuple(params.get("default-graph-uri", ())),
+                named_graphs=tuple(params.get("named-graph-uri", ())),
+            )
         )
 
     def _answer(self, route: Callable[[], Answer | None]) -> None:
