@@ -19,10 +19,11 @@ swapped in, so the previous store stays usable until the new one is complete.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,13 +68,6 @@ class StoreUpdate:
     quads: int = 0
     fresh: bool = False
     """The store was (re)built from scratch."""
-
-
-@dataclass(slots=True)
-class _Plan:
-    new: Graphs
-    catalogue: set[ox.Triple]
-    old_sources: dict[ox.NamedNode, str] = field(default_factory=dict)
 
 
 def open_store(path: Path) -> ox.Store:
@@ -195,6 +189,11 @@ def _triples(store: ox.Store, graph: ox.NamedNode) -> set[ox.Triple]:
     return {q.triple for q in store.quads_for_pattern(None, None, None, graph)}
 
 
+def _place(source: str) -> str:
+    """A source path in a comparable form (builds may name a file relatively or absolutely)."""
+    return os.path.normpath(os.path.abspath(source))
+
+
 def _source(triples: Iterable[ox.Triple]) -> str | None:
     return next(
         (
@@ -209,17 +208,18 @@ def _source(triples: Iterable[ox.Triple]) -> str | None:
 def _update(store: ox.Store, graphs: Graphs) -> StoreUpdate:
     new_catalogue = graphs.pop(CATALOGUE, set())
     in_store = _documents(store)
-    sources = {s for s in (_source(t) for t in graphs.values()) if s}
+    sources = {_place(s) for s in (_source(t) for t in graphs.values()) if s}
     # A document of the store read again from the same path with other text is replaced.
-    replaced = {g for g, s in in_store.items() if g not in graphs and s in sources}
+    replaced = {g for g, s in in_store.items() if g not in graphs and _place(s) in sources}
     kept = [g for g in in_store if g not in graphs and g not in replaced]
     written: list[str] = []
     unchanged = 0
     by_source = defaultdict(list)
     for graph in replaced:
-        by_source[in_store[graph]].append(graph)
+        by_source[_place(in_store[graph])].append(graph)
     for graph, triples in sorted(graphs.items(), key=lambda item: item[0].value):
-        drop = by_source.pop(_source(triples) or "", [])
+        source = _source(triples)
+        drop = by_source.pop(_place(source), []) if source else []
         if not drop and graph in in_store and _triples(store, graph) == triples:
             unchanged += 1
             continue

@@ -101,6 +101,15 @@ def test_store_changed_file_replaces_only_its_graph(tmp_path: Path) -> None:
     assert labels == {f"{ID}person/y", f"{ID}person/z"}
 
 
+def test_store_same_file_named_relatively_or_absolutely(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    update_store(store, document("a", "in/a.txt", "person/x") + catalogue("person/x"))
+    absolute = str(Path("in/a.txt").resolve())
+    update = update_store(store, document("a2", absolute, "person/x") + catalogue("person/x"))
+    assert update.removed == (f"{DOC}a",) and update.kept == 0
+    assert set(snapshot(store)) == {f"{DOC}a2", CATALOGUE.value}
+
+
 def test_store_keeps_documents_of_earlier_builds(tmp_path: Path) -> None:
     store = tmp_path / "store"
     update_store(
