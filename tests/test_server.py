@@ -332,3 +332,21 @@ def test_server_default_graph_uri_selects_one_graph(endpoint: str, seed_build: S
     client.setReturnFormat(JSON)
     counted = int(client.query().convert()["results"]["bindings"][0]["n"]["value"])
     assert counted == expected and 0 < expected < len(store)
+
+
+@pytest.mark.parametrize(
+    "accept,expected",
+    [
+        ("*/*", ox.QueryResultsFormat.JSON),
+        ("text/csv;q=0.5, application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        (
+            "application/sparql-results+json;q=0.1, text/tab-separated-values",
+            ox.QueryResultsFormat.TSV,
+        ),
+        ("image/png;q=1, text/csv;q=0.2", ox.QueryResultsFormat.CSV),
+    ],
+)
+def test_server_negotiates_results(accept: str, expected: ox.QueryResultsFormat) -> None:
+    from kg.serve.negotiate import negotiate_results
+
+    assert negotiate_results(accept, None) == expected
