@@ -8,7 +8,7 @@
   DESCRIBE (:mod:`kg.serve.negotiate`).
 - Updates (``update=…`` or ``application/sparql-update``) are refused with 403 unless the server
   was started with ``allow_update``.
-- Each query has a time limit (503 when exceeded; a read-only endpoint kills the query's process)
+- Each query has a time limit (503 when exceeded; a read-only endpoint kills the worker process)
   and a result-size limit in rows or triples (413 when exceeded: a cut answer would look
   complete) (:mod:`kg.serve.endpoint`).
 - ``/`` is a small page with a query box and the shipped queries (:mod:`kg.serve.page`);

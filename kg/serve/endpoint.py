@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import logging
 import multiprocessing
-import multiprocessing.forkserver
-import multiprocessing.process
+import multiprocessing.context
+import queue
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -58,14 +58,72 @@ class Request:
     named_graphs: tuple[str, ...] = ()
 
 
+class _Worker:
+    """A process answering queries one at a time from the store opened read-only."""
+
+    def __init__(self, context: multiprocessing.context.BaseContext, path: Path, limit: int):
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(
+            target=_answer_queries, args=(str(path), limit, child_end), daemon=True
+        )
+        self.process.start()
+        child_end.close()
+
+    def ask(self, request: Request, timeout: float) -> tuple[int, bytes, str]:
+        """Send a query and wait for (status, body, media type).
+
+        Raises:
+            TimeoutError: no answer within ``timeout`` seconds.
+            EOFError: the process died.
+        """
+        self.connection.send(request)
+        if not self.connection.poll(timeout):
+            raise TimeoutError
+        answer: tuple[int, bytes, str] = self.connection.recv()
+        return answer
+
+    def stop(self) -> None:
+        """Kill the process (whatever it is doing) and close its pipe."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _answer_queries(path: str, limit: int, connection: Connection) -> None:
+    """A worker's loop: open the store read-only, then answer each request until the pipe
+    closes."""
+    try:
+        store: ox.Store | str = open_store(Path(path))
+    except (KgError, OSError) as err:
+        store = str(err)
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        if isinstance(store, str):
+            connection.send((int(HTTPStatus.INTERNAL_SERVER_ERROR), store.encode(), "text/plain"))
+            continue
+        try:
+            answer = evaluate(store, request, limit)
+            connection.send((int(HTTPStatus.OK), answer.body, answer.media_type))
+        except HttpError as err:
+            connection.send((int(err.status), str(err).encode("utf-8"), "text/plain"))
+        except OSError as err:
+            message = str(err).encode("utf-8")
+            connection.send((int(HTTPStatus.INTERNAL_SERVER_ERROR), message, "text/plain"))
+
+
 class Endpoint:
     """The SPARQL operations behind the HTTP handler (usable without HTTP).
 
-    Read-only, each query runs in its own process (forked from a forkserver that has pyoxigraph
-    loaded) that reads the store and is killed when the time limit passes, so a runaway query
-    cannot keep a core busy. With updates allowed, the store is open for writing in this process
-    (a second process could not read it safely), and queries run in threads, which the time limit
-    answers but cannot stop inside one sort or aggregate.
+    Read-only, queries run in up to four worker processes (started from a forkserver that has
+    pyoxigraph loaded), each with the store open read-only; a worker whose query passes the time
+    limit is killed, so a runaway query cannot keep a core busy, and a new one takes its place.
+    With updates allowed, the store is open for writing in this process (a second process could
+    not read it safely), and queries run in threads, which the time limit answers but cannot stop
+    inside one sort or aggregate.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -75,16 +133,20 @@ class Endpoint:
         )
         self._slots = threading.BoundedSemaphore(_WORKERS)
         self._pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="sparql")
-        self._children: set[multiprocessing.process.BaseProcess] = set()
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
         self._context = multiprocessing.get_context("forkserver")
         if not settings.allow_update:
             self._context.set_forkserver_preload(["kg.serve.endpoint"])
-            multiprocessing.forkserver.ensure_running()  # the first query need not wait for it
+            self._idle.put(self._start_worker())  # the first query need not wait for one
 
     def close(self) -> None:
-        """Stop the running queries and the worker threads."""
-        for child in list(self._children):
-            child.kill()
+        """Stop the worker processes (and their queries) and the worker threads."""
+        with self._lock:
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            worker.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def query(self, request: Request) -> Answer:
@@ -107,28 +169,31 @@ class Endpoint:
             cancel.set()
             raise _timed_out(self.settings.timeout) from err
 
+    def _start_worker(self) -> _Worker:
+        worker = _Worker(self._context, self.settings.store, self.settings.limit)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._workers.discard(worker)
+        worker.stop()
+
     def _in_process(self, request: Request) -> Answer:
-        receive, send = self._context.Pipe(duplex=False)
-        child = self._context.Process(
-            target=_child,
-            args=(str(self.settings.store), request, self.settings.limit, send),
-            daemon=True,
-        )
-        self._children.add(child)
         try:
-            child.start()
-            send.close()
-            if not receive.poll(self.settings.timeout):
-                raise _timed_out(self.settings.timeout)
-            status, body, media_type = receive.recv()
-        except EOFError as err:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            worker = self._start_worker()
+        try:
+            status, body, media_type = worker.ask(request, self.settings.timeout)
+        except TimeoutError as err:
+            self._retire(worker)
+            raise _timed_out(self.settings.timeout) from err
+        except (EOFError, OSError) as err:
+            self._retire(worker)
             raise HttpError(HTTPStatus.INTERNAL_SERVER_ERROR, "the query process died") from err
-        finally:
-            if child.is_alive():
-                child.kill()
-            child.join()
-            receive.close()
-            self._children.discard(child)
+        self._idle.put(worker)
         if status != HTTPStatus.OK:
             raise HttpError(HTTPStatus(status), body.decode("utf-8"))
         return Answer(body, media_type)
@@ -151,19 +216,6 @@ def _timed_out(seconds: float, *, busy: bool = False) -> HttpError:
     return HttpError(
         HTTPStatus.SERVICE_UNAVAILABLE, f"{what} after {seconds:g} s (kg serve --timeout)"
     )
-
-
-def _child(path: str, request: Request, limit: int, send: Connection) -> None:
-    """A query process: open the store read-only, answer, send (status, body, media type)."""
-    try:
-        answer = evaluate(open_store(Path(path)), request, limit)
-        send.send((int(HTTPStatus.OK), answer.body, answer.media_type))
-    except HttpError as err:
-        send.send((int(err.status), str(err).encode("utf-8"), "text/plain"))
-    except (KgError, OSError) as err:
-        send.send((int(HTTPStatus.INTERNAL_SERVER_ERROR), str(err).encode("utf-8"), "text/plain"))
-    finally:
-        send.close()
 
 
 def evaluate(
