@@ -34,6 +34,7 @@ class Summary:
     quads: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
+    store_update: store.StoreUpdate | None = None
 
 
 def extract_text(text: str, *, source: str = "<text>", model: str = DEFAULT_MODEL) -> DocResult:
@@ -70,9 +71,18 @@ def extract_all(
 
 
 def build(
-    paths: Iterable[Path], *, out: Path, model: str = DEFAULT_MODEL, html: bool = True
+    paths: Iterable[Path],
+    *,
+    out: Path,
+    model: str = DEFAULT_MODEL,
+    html: bool = True,
+    fresh: bool = False,
 ) -> Summary:
-    """Build the graph of the documents under ``paths`` into ``out``."""
+    """Build the graph of the documents under ``paths`` into ``out``.
+
+    An existing ``out/store`` is updated document by document (see :mod:`kg.store`); ``fresh``
+    rebuilds it from these documents alone.
+    """
     started = datetime.now(timezone.utc)
     summary = Summary()
     documents: list[Document] = []
@@ -93,9 +103,12 @@ def build(
             dates[d.id] = (when.value, when.precision)
     dataset = rdf.to_dataset(results, catalogue, dates)
     out.mkdir(parents=True, exist_ok=True)
+    summary.store_update = store.update_store(out / "store", rdf.nquads(dataset), fresh=fresh)
+    if summary.store_update.kept:  # documents of earlier builds: the files show the whole store
+        dataset = store.to_dataset(out / "store")
     rdf.write_turtle(dataset, out / "graph.ttl")
     rdf.write_trig(dataset, out / "graph.trig")
-    summary.quads = store.replace_store(out / "store", rdf.nquads(dataset))
+    summary.quads = summary.store_update.quads
     summary.outputs = {
         "turtle": out / "graph.ttl",
         "trig": out / "graph.trig",

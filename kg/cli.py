@@ -12,11 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from kg.annotate import DEFAULT_MODEL
 from kg.errors import KgError
 
 if TYPE_CHECKING:
     import rdflib
+
+    from kg.store import StoreUpdate
 
 app = typer.Typer(
     add_completion=False,
@@ -28,6 +29,9 @@ app = typer.Typer(
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
+# kg.annotate.DEFAULT_MODEL (a test checks they agree): importing it would load spaCy, which
+# `kg query`, `kg serve` and `kg load` do not need.
+DEFAULT_MODEL = "fr_core_news_md"
 EXIT_INPUT_SKIPPED = 3
 EXIT_NOTHING_READ = 4
 
@@ -45,13 +49,18 @@ def build(
     output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
     model: Annotated[str, typer.Option(help="spaCy model.")] = DEFAULT_MODEL,
     html: Annotated[bool, typer.Option(help="Write graph.html.")] = True,
+    fresh: Annotated[
+        bool, typer.Option(help="Rebuild store/ from these inputs alone (drop other documents).")
+    ] = False,
 ) -> None:
     """Read articles and write graph.ttl, graph.trig, store/ and graph.html."""
     from kg.build import build as run_build
 
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
     try:
-        summary = run_build(paths or [Path("seeds")], out=output, model=model, html=html)
+        summary = run_build(
+            paths or [Path("seeds")], out=output, model=model, html=html, fresh=fresh
+        )
     except KgError as error:
         raise _fail(error) from error
     table = RichTable(title=f"kg build: {summary.documents} documents, {summary.quads} quads")
@@ -66,6 +75,8 @@ def build(
     out.print(table)
     for skipped in summary.skipped:
         out.print(f"skipped {skipped.path}: {skipped.reason}", highlight=False)
+    if summary.store_update:
+        out.print(_store_line(summary.store_update), highlight=False)
     for name, path in summary.outputs.items():
         out.print(f"{name:7} {path}", highlight=False)
     if "html" in summary.outputs:
@@ -87,7 +98,12 @@ def query(
         list[str] | None,
         typer.Option("--param", "-p", help="name=value, bound as a literal (<…> for an IRI)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="table, csv, tsv, json or xml (turtle or nt for CONSTRUCT)."
+        ),
+    ] = "table",
 ) -> None:
     """Run a SPARQL query on the store or a file."""
     from kg import query as q
@@ -101,7 +117,7 @@ def query(
     try:
         results = q.execute(query, store=store, data=data, params=params)
         if fmt != "table":
-            sys.stdout.write(q.serialize(results, fmt))  # type: ignore[arg-type]
+            sys.stdout.write(q.serialize(results, fmt))
             return
         table = q.to_table(results)
     except KgError as error:
@@ -113,6 +129,98 @@ def query(
         view.add_row(*(escape(q.compact(cell)) for cell in row))
     out.print(view)
     out.print(f"{len(table.rows)} rows", highlight=False)
+
+
+@app.command()
+def remove(
+    docs: Annotated[list[str], typer.Argument(help="Documents: content hash, IRI or source path.")],
+    store: Annotated[Path, typer.Option(help="Store folder.")] = Path("out/store"),
+) -> None:
+    """Drop documents from the store and update the catalogue, graph.ttl and graph.trig."""
+    from kg.store import remove_documents, write_files
+
+    try:
+        update = remove_documents(store, docs)
+        written = write_files(store)
+    except KgError as error:
+        raise _fail(error) from error
+    out.print(f"store: {len(update.removed)} removed, {update.kept} remain", highlight=False)
+    for path in written:
+        out.print(f"rewrote {path}", highlight=False)
+
+
+@app.command()
+def serve(
+    store: Annotated[Path, typer.Option(help="Store folder.")] = Path("out/store"),
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port.")] = 7878,
+    allow_update: Annotated[
+        bool, typer.Option("--allow-update", help="Accept SPARQL updates (refused by default).")
+    ] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run.")] = 30.0,
+    limit: Annotated[int, typer.Option(help="Most rows or triples in an answer.")] = 10_000,
+) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
+    import signal
+
+    from kg.serve import Settings, make_server
+
+    settings = Settings(store, allow_update=allow_update, timeout=timeout, limit=limit)
+    try:
+        server = make_server(settings, host=host, port=port)
+    except KgError as error:
+        raise _fail(error) from error
+    # SIGTERM stops like Ctrl-C, so running query processes are stopped with the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    mode = "read-write" if allow_update else "read-only"
+    out.print(f"SPARQL endpoint ({mode}): http://{host}:{port}/sparql", highlight=False)
+    out.print(f"Query page: http://{host}:{port}/  (Ctrl-C stops)", highlight=False)
+    try:
+        server.serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.server_close()
+
+
+@app.command()
+def load(
+    endpoint: Annotated[str, typer.Option(help="SPARQL Update endpoint URL.")],
+    graph_store: Annotated[
+        str | None, typer.Option(help="Graph Store HTTP Protocol URL (tried first).")
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option(help="Basic auth user; password from $KG_ENDPOINT_PASSWORD.")
+    ] = None,
+    store: Annotated[Path, typer.Option(help="Store folder.")] = Path("out/store"),
+    data: Annotated[Path | None, typer.Option(help="Load an RDF file instead.")] = None,
+) -> None:
+    """Copy every named graph into a SPARQL 1.1 store (replacing graphs of the same name)."""
+    from kg.load import load_path
+
+    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
+    try:
+        report = load_path(
+            endpoint=endpoint, store=store, data=data, graph_store=graph_store, user=user
+        )
+    except KgError as error:
+        raise _fail(error) from error
+    how = "Graph Store Protocol" if report.method == "gsp" else "SPARQL Update"
+    out.print(
+        f"loaded {len(report.graphs)} graphs, {report.triples} triples ({how})", highlight=False
+    )
+
+
+def _store_line(update: StoreUpdate) -> str:
+    """One line saying what a build or a removal did to the store."""
+    if update.fresh:
+        return f"store: built afresh, {len(update.written)} document graphs"
+    return (
+        f"store: {len(update.written)} document graphs written, {update.unchanged} unchanged, "
+        f"{len(update.removed)} removed, {update.kept} kept from earlier builds"
+    )
 
 
 @app.command(name="eval")

@@ -29,6 +29,7 @@ RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
 }
+GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
 
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -107,6 +108,10 @@ def execute(
         raise QueryError(f"{name}: invalid SPARQL ({err})") from err
     except (OSError, ValueError) as err:
         raise QueryError(f"{name}: {err}") from err
+    except RuntimeError as err:  # pyoxigraph: a parameter the SELECT does not project
+        raise QueryError(
+            f"{name}: {err} (a --param binds only a variable the query selects)"
+        ) from err
 
 
 def _plain(term: object) -> str | None:
@@ -147,10 +152,17 @@ def compact(value: str | None) -> str:
     return value
 
 
-def serialize(results: ox.QuerySolutions | ox.QueryBoolean, fmt: str) -> str:
-    """SELECT/ASK results in a SPARQL 1.1 results format: csv, tsv, json or xml."""
-    try:
-        data = results.serialize(format=RESULT_FORMATS[fmt])
-    except KeyError as err:
-        raise QueryError(f"unknown result format {fmt!r}") from err
+def serialize(results: Results, fmt: str) -> str:
+    """SELECT/ASK results in a SPARQL 1.1 results format (csv, tsv, json, xml); CONSTRUCT and
+    DESCRIBE results as RDF (turtle, nt)."""
+    if isinstance(results, ox.QueryTriples):
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(
+                f"a CONSTRUCT or DESCRIBE query gives triples: use --format "
+                f"{', '.join(('table', *GRAPH_FORMATS))}"
+            )
+        return ox.serialize(results, format=GRAPH_FORMATS[fmt]).decode("utf-8")
+    if fmt not in RESULT_FORMATS:
+        raise QueryError(f"unknown result format {fmt!r} (use {', '.join(RESULT_FORMATS)})")
+    data = results.serialize(format=RESULT_FORMATS[fmt])
     return data.decode("utf-8") if isinstance(data, bytes) else str(data)

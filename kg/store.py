@@ -1,27 +1,116 @@
-"""The embedded Oxigraph store under ``out/store``."""
+"""The embedded Oxigraph store under ``out/store``, updated document by document.
+
+Each document is one named graph (its IRI is the document's IRI); the entity catalogue is the named
+graph ``https://w3id.org/kgfr/graph/catalogue``. A build into an existing store rewrites only the
+graphs whose content changed, each in one transaction, so a crash never leaves half a document:
+
+- a document graph already holding exactly the regenerated triples is not written at all;
+- a changed graph (or a new document, or a file whose text changed: same source path, new content
+  hash) is dropped and inserted again in ONE SPARQL update, which Oxigraph applies atomically;
+- documents of earlier builds that are not among this build's inputs are kept as they are, and the
+  catalogue keeps the descriptions of the entities they use (see :func:`merge_catalogue`);
+- the catalogue is written last, in one transaction.
+
+The store is its own bookkeeping: a graph's current triples are compared with the regenerated ones,
+so no digest can go stale. A missing store (or ``fresh=True``) is bulk-loaded beside ``path`` and
+swapped in, so the previous store stays usable until the new one is complete.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyoxigraph
+import pyoxigraph as ox
 
 from kg.errors import StoreError
 
+if TYPE_CHECKING:
+    import rdflib
 
-def open_store(path: Path) -> pyoxigraph.Store:
+log = logging.getLogger(__name__)
+
+_BASE = "https://w3id.org/kgfr/"
+CATALOGUE = ox.NamedNode(_BASE + "graph/catalogue")
+_NS = _BASE + "ns#"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_TYPE = ox.NamedNode(_RDF + "type")
+_SUBJECT = ox.NamedNode(_RDF + "subject")
+_DOCUMENT = ox.NamedNode(_NS + "Document")
+_SOURCE = ox.NamedNode(_NS + "sourcePath")
+_FACT = ox.NamedNode(_NS + "Fact")
+_STATEMENT = ox.NamedNode(_NS + "statement")
+_SUPPORT = ox.NamedNode(_NS + "supportCount")
+_NON_NEGATIVE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+
+Graphs = dict[ox.NamedNode, set[ox.Triple]]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreUpdate:
+    """What an update did to the store."""
+
+    written: tuple[str, ...] = ()
+    """Document graphs written (new or changed)."""
+    unchanged: int = 0
+    """Document graphs of this build already in the store as they are: not written."""
+    removed: tuple[str, ...] = ()
+    """Document graphs dropped (their file changed, or ``kg remove``)."""
+    kept: int = 0
+    """Documents of earlier builds, not among this build's inputs, kept as they were."""
+    catalogue_written: bool = False
+    quads: int = 0
+    fresh: bool = False
+    """The store was (re)built from scratch."""
+
+
+def open_store(path: Path) -> ox.Store:
     """Open an existing store read-only (several readers may share it).
 
     Raises:
         StoreError: there is no store at ``path`` or it cannot be opened.
     """
+    old = path.with_name(path.name + ".old")
+    if not path.exists() and old.is_dir():  # a build is swapping stores (or was killed doing it)
+        path = old
     if not path.is_dir():
         raise StoreError(f"{path}: no store here (run `kg build` first)")
     try:
-        return pyoxigraph.Store.read_only(str(path))
+        return ox.Store.read_only(str(path))
     except OSError as err:
         raise StoreError(f"{path}: cannot open the store ({err})") from err
+
+
+def open_writable(path: Path) -> ox.Store:
+    """Open an existing store for writing (one writer at a time).
+
+    Raises:
+        StoreError: there is no store at ``path``, or it is locked or broken.
+    """
+    _recover(path)
+    if not path.is_dir():
+        raise StoreError(f"{path}: no store here (run `kg build` first)")
+    try:
+        return ox.Store(str(path))
+    except OSError as err:
+        raise StoreError(
+            f"{path}: cannot open the store for writing ({err}); is `kg serve` or another "
+            "build using it?"
+        ) from err
+
+
+def _recover(path: Path) -> None:
+    """Undo a swap that a crash interrupted: the previous store comes back (writers only)."""
+    old = path.with_name(path.name + ".old")
+    if not path.exists() and old.is_dir():
+        old.rename(path)
+        log.warning("%s: restored the previous store after an interrupted build", path)
 
 
 def replace_store(path: Path, nquads: str) -> int:
@@ -31,8 +120,8 @@ def replace_store(path: Path, nquads: str) -> int:
     """
     fresh = path.with_name(path.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
-    store = pyoxigraph.Store(str(fresh))
-    store.bulk_load(nquads.encode("utf-8"), pyoxigraph.RdfFormat.N_QUADS)
+    store = ox.Store(str(fresh))
+    store.bulk_load(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
     store.flush()
     count = len(store)
     del store
@@ -43,3 +132,285 @@ def replace_store(path: Path, nquads: str) -> int:
     fresh.rename(path)
     shutil.rmtree(old, ignore_errors=True)
     return count
+
+
+def graphs_of(nquads: str) -> Graphs:
+    """N-Quads grouped by named graph, as the store holds them (quads of the default graph are
+    ignored).
+
+    They pass through an in-memory store because Oxigraph normalises some literals (an
+    ``xsd:nonNegativeInteger`` is stored as an ``xsd:integer``): comparing with the store's
+    content needs the same normal form.
+    """
+    memory = ox.Store()
+    memory.load(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
+    graphs: Graphs = defaultdict(set)
+    for quad in memory:
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs[quad.graph_name].add(quad.triple)
+    return dict(graphs)
+
+
+def update_store(path: Path, nquads: str, *, fresh: bool = False) -> StoreUpdate:
+    """Bring the store at ``path`` up to date with a build's N-Quads, document by document.
+
+    Args:
+        path: the store folder; created when missing.
+        nquads: the build's dataset (catalogue graph + one graph per document).
+        fresh: rebuild the store from these quads alone, dropping documents of earlier builds.
+    """
+    _recover(path)
+    if fresh or not path.exists():
+        graphs = graphs_of(nquads)
+        count = replace_store(path, nquads)
+        docs = tuple(sorted(g.value for g in graphs if g != CATALOGUE))
+        return StoreUpdate(written=docs, catalogue_written=True, quads=count, fresh=True)
+    store = open_writable(path)
+    try:
+        return _update(store, graphs_of(nquads))
+    except OSError as err:
+        raise StoreError(f"{path}: cannot write the store ({err})") from err
+    finally:
+        store.flush()
+        del store
+
+
+def _documents(store: ox.Store) -> dict[ox.NamedNode, str]:
+    """Document graphs in the store, with the source path each was read from."""
+    found: dict[ox.NamedNode, str] = {}
+    for quad in store.quads_for_pattern(None, _SOURCE, None, None):
+        graph, source = quad.graph_name, quad.object
+        if isinstance(graph, ox.NamedNode) and graph == quad.subject:
+            found[graph] = source.value if isinstance(source, ox.Literal) else str(source)
+    return found
+
+
+def _triples(store: ox.Store, graph: ox.NamedNode) -> set[ox.Triple]:
+    return {q.triple for q in store.quads_for_pattern(None, None, None, graph)}
+
+
+def _place(source: str) -> str:
+    """A source path in a comparable form (builds may name a file relatively or absolutely)."""
+    return os.path.normpath(os.path.abspath(source))
+
+
+def _source(triples: Iterable[ox.Triple]) -> str | None:
+    return next(
+        (
+            t.object.value
+            for t in triples
+            if t.predicate == _SOURCE and isinstance(t.object, ox.Literal)
+        ),
+        None,
+    )
+
+
+def _update(store: ox.Store, graphs: Graphs) -> StoreUpdate:
+    new_catalogue = graphs.pop(CATALOGUE, set())
+    in_store = _documents(store)
+    sources = {_place(s) for s in (_source(t) for t in graphs.values()) if s}
+    # A document of the store read again from the same path with other text is replaced.
+    replaced = {g for g, s in in_store.items() if g not in graphs and _place(s) in sources}
+    kept = [g for g in in_store if g not in graphs and g not in replaced]
+    written: list[str] = []
+    unchanged = 0
+    by_source = defaultdict(list)
+    for graph in replaced:
+        by_source[_place(in_store[graph])].append(graph)
+    for graph, triples in sorted(graphs.items(), key=lambda item: item[0].value):
+        source = _source(triples)
+        drop = by_source.pop(_place(source), []) if source else []
+        if not drop and graph in in_store and _triples(store, graph) == triples:
+            unchanged += 1
+            continue
+        _replace_graphs(store, [*drop, graph], graph, triples)
+        written.append(graph.value)
+    for leftovers in by_source.values():  # defensive: a replaced source with no new graph
+        _replace_graphs(store, leftovers, None, set())
+    kept_graphs = {g: _triples(store, g) for g in kept}
+    final_docs = {**kept_graphs, **graphs}
+    catalogue = merge_catalogue(new_catalogue, _triples(store, CATALOGUE), kept_graphs, final_docs)
+    catalogue_written = catalogue != _triples(store, CATALOGUE)
+    if catalogue_written:
+        _replace_graphs(store, [CATALOGUE], CATALOGUE, catalogue)
+    return StoreUpdate(
+        written=tuple(written),
+        unchanged=unchanged,
+        removed=tuple(sorted(g.value for g in replaced)),
+        kept=len(kept),
+        catalogue_written=catalogue_written,
+        quads=len(store),
+    )
+
+
+def _replace_graphs(
+    store: ox.Store,
+    drop: Sequence[ox.NamedNode],
+    graph: ox.NamedNode | None,
+    triples: set[ox.Triple],
+) -> None:
+    """Drop graphs and insert one, in a single SPARQL update (one Oxigraph transaction).
+
+    Terms are written in their N-Triples form, which is SPARQL syntax: no text is pasted in.
+    """
+    parts = [f"DROP SILENT GRAPH {g} ;" for g in dict.fromkeys(drop)]
+    if graph is not None and triples:
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+    if parts:
+        store.update("\n".join(parts).removesuffix(" ;"))
+
+
+def merge_catalogue(
+    new: set[ox.Triple],
+    old: set[ox.Triple],
+    kept: Graphs,
+    documents: Graphs,
+) -> set[ox.Triple]:
+    """The catalogue for a store holding ``documents``, of which ``kept`` come from earlier builds.
+
+    ``new`` (this build's catalogue) describes the entities of this build's documents. For the
+    kept documents, the old descriptions of the entities, posts and bodies they use (and of what
+    those descriptions point to) are carried over where ``new`` does not describe them, and a
+    corroborated fact (``kg:Fact``) keeps its links to the kept documents' statements, its
+    ``kg:supportCount`` counted again over the documents that remain. With nothing kept, the
+    result is ``new``: a build over the whole corpus gives the same catalogue as a fresh one.
+    """
+    if not kept:
+        return set(new)
+    by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
+    for triple in old:
+        by_subject[triple.subject].append(triple)
+    described = {t.subject for t in new}
+    out = set(new)
+    statements = {
+        t.subject: g for g, ts in documents.items() for t in ts if t.predicate == _SUBJECT
+    }
+    # Entities the kept documents use, and what their old descriptions point to.
+    queue = [n for n in _nodes(kept) if n not in described and n in by_subject]
+    seen = set(queue)
+    while queue:
+        for triple in by_subject[queue.pop()]:
+            if _is_fact(by_subject, triple.subject):
+                continue
+            out.add(triple)
+            target = triple.object
+            if isinstance(target, ox.NamedNode) and target not in described | seen:
+                seen.add(target)
+                queue.append(target)
+    # Corroborated facts: links to the statements of the kept documents.
+    new_by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
+    for triple in new:
+        new_by_subject[triple.subject].append(triple)
+    kept_statements = {s for s, g in statements.items() if g in kept}
+    for fact, triples in list(by_subject.items()):
+        links = {t for t in triples if t.predicate == _STATEMENT and t.object in kept_statements}
+        if not links or not _is_fact(by_subject, fact):
+            continue
+        base = new_by_subject[fact] if fact in described else triples
+        out.difference_update(base)
+        current = links | {
+            t
+            for t in base
+            if t.predicate != _SUPPORT and (t.predicate != _STATEMENT or t.object in statements)
+        }
+        docs = {
+            statements[t.object]
+            for t in current
+            if t.predicate == _STATEMENT and isinstance(t.object, ox.NamedNode)
+        }
+        count = ox.Literal(str(len(docs)), datatype=_NON_NEGATIVE)
+        out |= current | {ox.Triple(fact, _SUPPORT, count)}
+    return out
+
+
+def _is_fact(
+    by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]],
+    node: ox.NamedNode | ox.BlankNode,
+) -> bool:
+    return any(t.predicate == _TYPE and t.object == _FACT for t in by_subject.get(node, ()))
+
+
+def _nodes(graphs: Graphs) -> Iterator[ox.NamedNode]:
+    for triples in graphs.values():
+        for triple in triples:
+            yield from (n for n in (triple.subject, triple.object) if isinstance(n, ox.NamedNode))
+
+
+def remove_documents(path: Path, docs: Sequence[str]) -> StoreUpdate:
+    """Drop documents from the store, by content hash, document IRI or source path.
+
+    Each document is dropped in its own transaction; then the catalogue keeps only what the
+    remaining documents use (one transaction).
+
+    Raises:
+        StoreError: a name matches no document of the store (nothing is removed then).
+    """
+    store = open_writable(path)
+    try:
+        in_store = _documents(store)
+        targets: list[ox.NamedNode] = []
+        for name in docs:
+            found = [g for g, source in in_store.items() if _matches(name, g, source)]
+            if not found:
+                raise StoreError(f"{name}: no such document in {path} (give a hash, IRI or path)")
+            targets += found
+        targets = list(dict.fromkeys(targets))
+        for graph in targets:
+            _replace_graphs(store, [graph], None, set())
+        remaining = {g: _triples(store, g) for g in in_store if g not in targets}
+        old = _triples(store, CATALOGUE)
+        catalogue = merge_catalogue(set(), old, remaining, remaining)
+        if catalogue != old:
+            _replace_graphs(store, [CATALOGUE], CATALOGUE, catalogue)
+        return StoreUpdate(
+            removed=tuple(g.value for g in targets),
+            kept=len(remaining),
+            catalogue_written=catalogue != old,
+            quads=len(store),
+        )
+    except OSError as err:
+        raise StoreError(f"{path}: cannot write the store ({err})") from err
+    finally:
+        store.flush()
+        del store
+
+
+def _matches(name: str, graph: ox.NamedNode, source: str) -> bool:
+    doc_hash = graph.value.rsplit("/", 1)[-1]
+    if name in (graph.value, doc_hash, source) or (len(name) >= 6 and doc_hash.startswith(name)):
+        return True
+    try:
+        return Path(name).resolve() == Path(source).resolve()
+    except OSError:
+        return False
+
+
+def to_dataset(path: Path) -> rdflib.Dataset:
+    """Everything the store holds, as an rdflib ``Dataset`` (to write the graph files)."""
+    import rdflib
+
+    store = open_store(path)
+    dataset = rdflib.Dataset()
+    dataset.parse(data=store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
+    return dataset
+
+
+def write_files(path: Path) -> list[Path]:
+    """Rewrite the graph files next to the store (those that exist) from the store's content.
+
+    ``graph.ttl``, ``graph.trig`` and ``graph.html`` then show what the store holds.
+    """
+    from kg import rdf
+
+    dataset = to_dataset(path)
+    written = []
+    for name, write in (("graph.ttl", rdf.write_turtle), ("graph.trig", rdf.write_trig)):
+        if (path.parent / name).exists():
+            write(dataset, path.parent / name)
+            written.append(path.parent / name)
+    if (path.parent / "graph.html").exists():
+        from kg.view import write_html
+
+        written.append(write_html(dataset, path.parent / "graph.html"))
+    return written
