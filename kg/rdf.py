@@ -10,6 +10,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, XSD
 
+from kg import fileio
 from kg.corroborate import Corroboration, corroborate, fact_key, tally_check
 from kg.model import DocResult, Document, EntityType, Fact
 from kg.resolve import Catalogue, Entity
@@ -228,7 +229,7 @@ def write_turtle(dataset: Dataset, path: Path) -> None:
     for graph in named_graphs(dataset):
         for triple in graph:
             union.add(triple)
-    _atomic_write(path, union.serialize(format="turtle"))
+    fileio.write_text(path, union.serialize(format="turtle"))
 
 
 def write_trig(dataset: Dataset, path: Path) -> None:
@@ -240,7 +241,7 @@ def write_trig(dataset: Dataset, path: Path) -> None:
         body = re.sub(r"^@prefix[^\n]*\n", "", body, flags=re.MULTILINE).strip()
         name = graph.identifier.n3(_bound(Graph()).namespace_manager)  # type: ignore[union-attr]
         blocks.append(f"\n{name} {{\n{body}\n}}\n")
-    _atomic_write(path, "".join(blocks))
+    fileio.write_text(path, "".join(blocks))
 
 
 def nquads(dataset: Dataset) -> str:
@@ -252,9 +253,3 @@ def nquads(dataset: Dataset) -> str:
             target.add(triple)
     text = quads.serialize(format="nquads")
     return "".join(sorted(set(text.splitlines(keepends=True)) - {"\n"}))
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
