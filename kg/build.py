@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,12 +14,16 @@ from kg.extract import extract_document
 from kg.extract.dates import document_date
 from kg.extract.noise import blank_furniture
 from kg.gazetteer import load_gazetteer
-from kg.ingest import Skipped, parse_document, read_documents
+from kg.duplicates import NearDuplicate, near_duplicates
+from kg.ingest import ReadOptions, Skipped, parse_document, read_documents
 from kg.model import DocResult, Document
 from kg.resolve import resolve
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 32
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: ``("extract", 3, 10)`` after each document is extracted,
+``("write graph.ttl", 1, 4)`` before each output is written."""
 
 
 @dataclass(slots=True)
@@ -32,6 +36,7 @@ class Summary:
     flagged: Counter[str] = field(default_factory=Counter)
     quads: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    near_duplicates: list[NearDuplicate] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
@@ -46,7 +51,7 @@ def extract_text(text: str, *, source: str = "<text>", model: str = DEFAULT_MODE
 
 
 def extract_all(
-    documents: Sequence[Document], *, model: str = DEFAULT_MODEL
+    documents: Sequence[Document], *, model: str = DEFAULT_MODEL, progress: Progress | None = None
 ) -> tuple[list[DocResult], list[Skipped]]:
     """Run the pipeline and the extraction rules over documents (streamed in batches).
 
@@ -65,23 +70,49 @@ def extract_all(
             )
             log.debug("extraction failure", exc_info=True)
             failed.append(Skipped(document.source, f"extraction failed ({type(err).__name__})"))
+        if progress:
+            progress("extract", len(results) + len(failed), len(documents))
     return results, failed
 
 
+def _silent(stage: str, done: int, total: int) -> None:
+    """A progress callback that reports nothing."""
+
+
 def build(
-    paths: Iterable[Path], *, out: Path, model: str = DEFAULT_MODEL, html: bool = True
+    paths: Iterable[Path],
+    *,
+    out: Path,
+    model: str = DEFAULT_MODEL,
+    html: bool = True,
+    options: ReadOptions | None = None,
+    progress: Progress | None = None,
 ) -> Summary:
-    """Build the graph of the documents under ``paths`` into ``out``."""
+    """Build the graph of the documents under ``paths`` into ``out``.
+
+    Every output file is replaced atomically: a build stopped at any point leaves the previous
+    outputs whole.
+    """
     summary = Summary()
+    report = progress or _silent
     documents: list[Document] = []
-    for item in read_documents(paths):
+    for item in read_documents(paths, options=options):
         if isinstance(item, Skipped):
             log.warning("%s: skipped: %s", item.path, item.reason)
             summary.skipped.append(item)
         else:
             documents.append(item)
     summary.documents = len(documents)
-    extracted, failed = extract_all(documents, model=model)
+    summary.near_duplicates = near_duplicates(documents)
+    sources = {d.id: d.source for d in documents}
+    for pair in summary.near_duplicates:
+        log.warning(
+            "%s: near-duplicate of %s (similarity %.2f): linked, its facts counted once",
+            sources[pair.second],
+            sources[pair.first],
+            pair.similarity,
+        )
+    extracted, failed = extract_all(documents, model=model, progress=progress)
     summary.skipped += failed
     results, catalogue = resolve(extracted, load_gazetteer())
     dates = {}
@@ -89,10 +120,14 @@ def build(
         when = document_date(d.text, d.date)
         if when:
             dates[d.id] = (when.value, when.precision)
-    dataset = rdf.to_dataset(results, catalogue, dates)
+    dataset = rdf.to_dataset(results, catalogue, dates, summary.near_duplicates)
     out.mkdir(parents=True, exist_ok=True)
+    steps = 4 if html else 3
+    report("write graph.ttl", 1, steps)
     rdf.write_turtle(dataset, out / "graph.ttl")
+    report("write graph.trig", 2, steps)
     rdf.write_trig(dataset, out / "graph.trig")
+    report("write store", 3, steps)
     summary.quads = store.replace_store(out / "store", rdf.nquads(dataset))
     summary.outputs = {
         "turtle": out / "graph.ttl",
@@ -102,6 +137,7 @@ def build(
     if html:
         from kg.view import write_html
 
+        report("write graph.html", 4, steps)
         summary.outputs["html"] = write_html(dataset, out / "graph.html")
     summary.entities = Counter(e.type.value for e in catalogue.entities.values())
     for result in results:

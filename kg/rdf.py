@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, XSD
 
 from kg import fileio
 from kg.corroborate import Corroboration, corroborate, fact_key, tally_check
+from kg.duplicates import NearDuplicate
 from kg.model import DocResult, Document, EntityType, Fact
 from kg.resolve import Catalogue, Entity
 from kg.vocab import CATALOGUE_GRAPH, DOC, ID, KG
@@ -125,7 +126,7 @@ def catalogue_graph(
 def _document_triples(graph: Graph, document: Document) -> URIRef:
     node = doc_iri(document.id)
     graph.add((node, RDF.type, KG.Document))
-    graph.add((node, DCTERMS.language, Literal("fr")))
+    graph.add((node, DCTERMS.language, Literal(document.language)))
     graph.add((node, KG.sourcePath, Literal(document.source)))
     graph.add(
         (
@@ -192,14 +193,23 @@ def document_graph(dataset: Dataset, result: DocResult, date: tuple[str, str] | 
 
 
 def to_dataset(
-    results: Iterable[DocResult], catalogue: Catalogue, dates: dict[str, tuple[str, str]]
+    results: Iterable[DocResult],
+    catalogue: Catalogue,
+    dates: dict[str, tuple[str, str]],
+    near_duplicates: Sequence[NearDuplicate] = (),
 ) -> Dataset:
-    """The whole corpus as an rdflib ``Dataset`` (catalogue + one graph per document)."""
+    """The whole corpus as an rdflib ``Dataset`` (catalogue + one graph per document).
+
+    Near-duplicate documents are linked in the catalogue graph (``kg:nearDuplicateOf``, once,
+    from the smaller IRI) and count once in each fact's support.
+    """
     results = list(results)
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
-    catalogue_graph(dataset, catalogue, corroborate(results))
+    graph = catalogue_graph(dataset, catalogue, corroborate(results, near_duplicates))
+    for pair in near_duplicates:
+        graph.add((doc_iri(pair.first), KG.nearDuplicateOf, doc_iri(pair.second)))
     for result in results:
         document_graph(dataset, result, dates.get(result.document.id))
     return dataset
