@@ -22,8 +22,9 @@ from kg.resolve import resolve
 log = logging.getLogger(__name__)
 BATCH_SIZE = 32
 Progress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``: ``("extract", 3, 10)`` after each document is extracted,
-``("write graph.ttl", 1, 4)`` before each output is written."""
+"""``progress(stage, done, total)``: ``("extract", 0, 10)`` once the documents are read,
+``("extract", 3, 10)`` after each document is extracted, ``("write graph.ttl", 1, 4)`` before
+each output is written."""
 
 
 @dataclass(slots=True)
@@ -112,6 +113,7 @@ def build(
             sources[pair.first],
             pair.similarity,
         )
+    report("extract", 0, len(documents))
     extracted, failed = extract_all(documents, model=model, progress=progress)
     summary.skipped += failed
     results, catalogue = resolve(extracted, load_gazetteer())

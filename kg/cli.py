@@ -44,8 +44,8 @@ class _ConsoleHandler(logging.Handler):
 
 
 class _PlainProgress:
-    """Progress as log lines, for logs and pipes: the first and last document, every
-    ``every`` seconds in between, and each output written."""
+    """Progress as log lines, for logs and pipes: the count of documents read, the first and
+    last document extracted, every ``every`` seconds in between, and each output written."""
 
     def __init__(self, every: float = 5.0) -> None:
         self.every = every
@@ -56,7 +56,7 @@ class _PlainProgress:
         if stage != "extract":
             err.print(f"progress: {stage}", highlight=False)
             return
-        if done == 1:
+        if done <= 1:
             self.started = now
         elif done != total and now - self.last < self.every:
             return
