@@ -105,12 +105,11 @@ def build(
             documents.append(item)
     summary.documents = len(documents)
     summary.near_duplicates = near_duplicates(documents)
-    sources = {d.id: d.source for d in documents}
     for pair in summary.near_duplicates:
         log.warning(
             "%s: near-duplicate of %s (similarity %.2f): linked, its facts counted once",
-            sources[pair.second],
-            sources[pair.first],
+            pair.second_source,
+            pair.first_source,
             pair.similarity,
         )
     report("extract", 0, len(documents))

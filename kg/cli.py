@@ -184,7 +184,8 @@ def build(
         out.print(f"{kind} {skipped.path}: {skipped.reason}", highlight=False, soft_wrap=True)
     for pair in summary.near_duplicates:
         out.print(
-            f"near-duplicates {pair.first} {pair.second} (similarity {pair.similarity:.2f})",
+            f"near-duplicate {pair.second_source}: of {pair.first_source} "
+            f"(similarity {pair.similarity:.2f}, counted once)",
             highlight=False,
         )
     for name, path in summary.outputs.items():

@@ -27,11 +27,14 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True, order=True)
 class NearDuplicate:
-    """Two documents (ids in order) whose bodies share most of their shingles."""
+    """Two documents (ids in order, with their sources) whose bodies share most of their
+    shingles."""
 
     first: str
     second: str
     similarity: float
+    first_source: str = ""
+    second_source: str = ""
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
@@ -59,6 +62,7 @@ def near_duplicates(
     """Pairs of documents whose article bodies are near-duplicates, in id order."""
     lsh = MinHashLSH(threshold=_LSH_THRESHOLD, num_perm=_PERMUTATIONS)
     sets: dict[str, set[str]] = {}
+    sources: dict[str, Document] = {}
     found: set[NearDuplicate] = set()
     for document in documents:
         grams = shingles(blank_furniture(document.body))
@@ -69,10 +73,13 @@ def near_duplicates(
         for other in sorted(lsh.query(sketch)):
             score = jaccard(grams, sets[other])
             if score >= threshold:
-                first, second = sorted((document.id, other))
-                found.add(NearDuplicate(first, second, round(score, 3)))
+                first, second = sorted((document, sources[other]), key=lambda d: d.id)
+                found.add(
+                    NearDuplicate(first.id, second.id, round(score, 3), first.source, second.source)
+                )
         lsh.insert(document.id, sketch)
         sets[document.id] = grams
+        sources[document.id] = document
     return sorted(found)
 
 

@@ -94,6 +94,22 @@ def decode(raw: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def looks_binary(raw: bytes) -> bool:
+    """Whether ``raw`` is binary data rather than text in any encoding ``decode`` reads.
+
+    >>> looks_binary(bytes(range(256))), looks_binary("Genève".encode("cp1252"))
+    (True, False)
+    """
+    if b"\x00" in raw[:8192]:
+        return True
+    sample = raw[:20000]
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError:
+        text = sample.decode("latin-1")
+    return _control_share(text) > _MAX_CONTROL_SHARE
+
+
 def _decode_lenient(raw: bytes, name: str, first_bad: int) -> str:
     lenient = raw.decode("utf-8", errors="replace")
     bad = lenient.count("\ufffd")
@@ -178,7 +194,8 @@ def read_html(raw: bytes, source: str) -> Document:
 
     if not raw.strip():
         raise InputError(f"{source}: empty file")
-    decode(raw, source)  # binary data is refused before the HTML parser sees it
+    if looks_binary(raw):
+        raise InputError(f"{source}: binary data, not text")
     page = trafilatura.bare_extraction(
         raw, with_metadata=True, include_comments=False, deduplicate=True
     )
@@ -289,6 +306,18 @@ def read_jsonl(path: Path, fields: RecordFields, max_bytes: int) -> Iterator[Doc
                 yield err
 
 
+def _delimiter(text: str, fields: RecordFields) -> str:
+    """The delimiter whose header row names the text column, else the one csv's sniffer sees."""
+    header = text.split("\n", 1)[0]
+    for delimiter in (",", ";", "\t"):
+        if fields.text in next(csv.reader([header], delimiter=delimiter)):
+            return delimiter
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
 def read_csv(path: Path, fields: RecordFields, max_bytes: int) -> Iterator[Document | InputError]:
     """One document per row of a CSV file with a header row (delimiter ``,``, ``;`` or tab,
     sniffed); rows are named ``file#row=N``, counting data rows from 1.
@@ -303,14 +332,8 @@ def read_csv(path: Path, fields: RecordFields, max_bytes: int) -> Iterator[Docum
     text = decode(raw, str(path))
     if not text.strip():
         raise InputError(f"{path}: empty file")
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[:8192], delimiters=",;\t"
-        )
-    except csv.Error:
-        dialect = csv.excel
     csv.field_size_limit(max(csv.field_size_limit(), max_bytes + 1))
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text, fields))
     columns = reader.fieldnames or []
     if fields.text not in columns:
         found = ", ".join(columns) or "none"

@@ -235,3 +235,26 @@ def test_ingest_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(FRENCH.encode("utf-8"))))
     docs, _ = _read(Path("-"))
     assert docs["<stdin>"].text == FRENCH
+
+
+def test_ingest_html_in_windows_1252_is_decoded_by_its_charset(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    page = (
+        '<html><head><meta charset="windows-1252"><title>Vote à Genève</title></head>'
+        f"<body><article><h1>Vote à Genève</h1><p>{FRENCH}</p><p>{FRENCH}</p></article>"
+        "</body></html>"
+    )
+    (tmp_path / "page.html").write_bytes(page.encode("cp1252"))
+    with caplog.at_level(logging.WARNING):
+        docs, skipped = _read(tmp_path)
+    assert not skipped and docs["page.html"].title == "Vote à Genève"
+    assert "l'Assemblée générale" in docs["page.html"].text
+    assert not caplog.records
+
+
+def test_ingest_csv_delimiter_follows_the_text_column(tmp_path: Path) -> None:
+    text = "La Russie a voté contre ; la Chine s'est abstenue ; l'Inde aussi, a indiqué l'ONU."
+    (tmp_path / "a.csv").write_text(f'title,text\nUn vote,"{text}"\n', encoding="utf-8")
+    docs, skipped = _read(tmp_path, force=True)
+    assert not skipped and docs["a.csv#row=1"].text == text
