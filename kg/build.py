@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import rdf, store
+from kg import fileio, rdf, store
 from kg.annotate import DEFAULT_MODEL, load_pipeline
 from kg.extract import extract_document
 from kg.extract.dates import document_date
@@ -94,6 +94,7 @@ def build(
     Every output file is replaced atomically: a build stopped at any point leaves the previous
     outputs whole.
     """
+    fileio.ensure_folder(out)  # before the long part: a bad --out fails at once
     summary = Summary()
     report = progress or _silent
     documents: list[Document] = []
@@ -122,7 +123,6 @@ def build(
         if when:
             dates[d.id] = (when.value, when.precision)
     dataset = rdf.to_dataset(results, catalogue, dates, summary.near_duplicates)
-    out.mkdir(parents=True, exist_ok=True)
     steps = 4 if html else 3
     report("write graph.ttl", 1, steps)
     rdf.write_turtle(dataset, out / "graph.ttl")

@@ -11,6 +11,8 @@ import contextlib
 import os
 from pathlib import Path
 
+from kg.errors import KgError
+
 
 def temporary_path(path: Path) -> Path:
     """The temporary file ``write_bytes`` uses for ``path``: hidden, beside it, always the same
@@ -22,9 +24,26 @@ def temporary_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp")
 
 
+def ensure_folder(path: Path) -> Path:
+    """Create the output folder ``path`` if needed; returns it.
+
+    Raises:
+        KgError: it cannot be created (a file of that name exists, no permission…).
+    """
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise KgError(f"{path}: cannot create the output folder ({err.strerror or err})") from err
+    return path
+
+
 def write_bytes(path: Path, data: bytes) -> Path:
-    """Replace ``path`` with ``data`` atomically (parent folders are created); returns ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Replace ``path`` with ``data`` atomically (parent folders are created); returns ``path``.
+
+    Raises:
+        KgError: the file cannot be written (the previous one, if any, is left as it was).
+    """
+    ensure_folder(path.parent)
     tmp = temporary_path(path)
     try:
         with open(tmp, "wb") as handle:
@@ -32,9 +51,11 @@ def write_bytes(path: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(err, OSError):
+            raise KgError(f"{path}: cannot write ({err.strerror or err})") from err
         raise
     _sync_folder(path.parent)
     return path
