@@ -284,11 +284,13 @@ def read_jsonl(path: Path, fields: RecordFields, max_bytes: int) -> Iterator[Doc
         handle = path.open("rb")
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
+    records = 0
     with handle:
         for number, line in enumerate(handle, start=1):
             source = f"{path}#L{number}"
             if not line.strip():
                 continue
+            records += 1
             try:
                 record = json.loads(line.decode("utf-8-sig"))
             except UnicodeDecodeError:
@@ -304,6 +306,8 @@ def read_jsonl(path: Path, fields: RecordFields, max_bytes: int) -> Iterator[Doc
                 yield record_document(record, source, fields, max_bytes)
             except InputError as err:
                 yield err
+    if not records:
+        yield InputError(f"{path}: empty file")
 
 
 def _delimiter(text: str, fields: RecordFields) -> str:
@@ -349,3 +353,6 @@ def read_csv(path: Path, fields: RecordFields, max_bytes: int) -> Iterator[Docum
                 yield err
     except csv.Error as err:
         yield InputError(f"{path}#row={number + 1}: malformed CSV ({err}); the rest is skipped")
+        return
+    if not number:
+        yield InputError(f"{path}: no rows after the header")

@@ -119,6 +119,8 @@ def test_ingest_invalid_utf8_in_the_middle_is_replaced(
             "no article text",
         ),
         ("data.xlsx", b"PK\x03\x04", "unsupported file type"),
+        ("blank.jsonl", b"\n\n", "empty file"),
+        ("header.csv", b"title,text\n", "no rows after the header"),
     ],
 )
 def test_ingest_bad_file_is_skipped_and_the_rest_read(
