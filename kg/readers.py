@@ -196,11 +196,13 @@ def read_html(raw: bytes, source: str) -> Document:
         raise InputError(f"{source}: empty file")
     if looks_binary(raw):
         raise InputError(f"{source}: binary data, not text")
+    from trafilatura.settings import Document as Page
+
     page = trafilatura.bare_extraction(
-        raw, with_metadata=True, include_comments=False, deduplicate=True
+        raw, with_metadata=True, include_comments=False, deduplicate=True, as_dict=False
     )
-    text = (page.text or "").strip() if page is not None else ""
-    if not text:
+    text = (page.text or "").strip() if isinstance(page, Page) else ""
+    if not isinstance(page, Page) or not text:
         raise InputError(f"{source}: no article text found in the page")
     return Document(
         id=content_id(text),

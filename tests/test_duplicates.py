@@ -76,4 +76,4 @@ def test_duplicates_linked_and_counted_once(tmp_path: Path) -> None:
         initBindings={"s": ID["person/emmanuel-macron"], "o": ID["place/kiev"]},
     )
     # every document's evidence is kept, and the two copies of the dispatch count once
-    assert [(int(r[0]), int(r[1])) for r in rows] == [(2, 3)]  # type: ignore[index]
+    assert [(int(r[0]), int(r[1])) for r in rows] == [(2, 3)]  # type: ignore[index,arg-type]
