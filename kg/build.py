@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kg import prov, rdf, store
+from kg import fileio, prov, rdf, store
 from kg.annotate import DEFAULT_MODEL, load_pipeline
 from kg.extract import extract_document
 from kg.extract.dates import document_date
 from kg.extract.noise import blank_furniture
 from kg.gazetteer import load_gazetteer
-from kg.ingest import Skipped, parse_document, read_documents
+from kg.duplicates import NearDuplicate, near_duplicates
+from kg.ingest import ReadOptions, Skipped, parse_document, read_documents
 from kg.model import DocResult, Document
 from kg.resolve import resolve
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 32
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: ``("extract", 0, 10)`` once the documents are read,
+``("extract", 3, 10)`` after each document is extracted, ``("write graph.ttl", 1, 4)`` before
+each output is written."""
 
 
 @dataclass(slots=True)
@@ -33,6 +38,7 @@ class Summary:
     flagged: Counter[str] = field(default_factory=Counter)
     quads: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    near_duplicates: list[NearDuplicate] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
     store_update: store.StoreUpdate | None = None
 
@@ -48,7 +54,7 @@ def extract_text(text: str, *, source: str = "<text>", model: str = DEFAULT_MODE
 
 
 def extract_all(
-    documents: Sequence[Document], *, model: str = DEFAULT_MODEL
+    documents: Sequence[Document], *, model: str = DEFAULT_MODEL, progress: Progress | None = None
 ) -> tuple[list[DocResult], list[Skipped]]:
     """Run the pipeline and the extraction rules over documents (streamed in batches).
 
@@ -67,7 +73,13 @@ def extract_all(
             )
             log.debug("extraction failure", exc_info=True)
             failed.append(Skipped(document.source, f"extraction failed ({type(err).__name__})"))
+        if progress:
+            progress("extract", len(results) + len(failed), len(documents))
     return results, failed
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """A progress callback that reports nothing."""
 
 
 def build(
@@ -76,24 +88,38 @@ def build(
     out: Path,
     model: str = DEFAULT_MODEL,
     html: bool = True,
+    options: ReadOptions | None = None,
+    progress: Progress | None = None,
     fresh: bool = False,
 ) -> Summary:
     """Build the graph of the documents under ``paths`` into ``out``.
 
     An existing ``out/store`` is updated document by document (see :mod:`kg.store`); ``fresh``
-    rebuilds it from these documents alone.
+    rebuilds it from these documents alone. Every output file is replaced atomically: a build
+    stopped at any point leaves the previous outputs whole.
     """
     started = datetime.now(timezone.utc)
+    fileio.ensure_folder(out)  # before the long part: a bad --out fails at once
     summary = Summary()
+    report = progress or _silent
     documents: list[Document] = []
-    for item in read_documents(paths):
+    for item in read_documents(paths, options=options):
         if isinstance(item, Skipped):
             log.warning("%s: skipped: %s", item.path, item.reason)
             summary.skipped.append(item)
         else:
             documents.append(item)
     summary.documents = len(documents)
-    extracted, failed = extract_all(documents, model=model)
+    summary.near_duplicates = near_duplicates(documents)
+    for pair in summary.near_duplicates:
+        log.warning(
+            "%s: near-duplicate of %s (similarity %.2f): linked, its facts counted once",
+            pair.second_source,
+            pair.first_source,
+            pair.similarity,
+        )
+    report("extract", 0, len(documents))
+    extracted, failed = extract_all(documents, model=model, progress=progress)
     summary.skipped += failed
     results, catalogue = resolve(extracted, load_gazetteer())
     dates = {}
@@ -101,12 +127,15 @@ def build(
         when = document_date(d.text, d.date)
         if when:
             dates[d.id] = (when.value, when.precision)
-    dataset = rdf.to_dataset(results, catalogue, dates)
-    out.mkdir(parents=True, exist_ok=True)
+    dataset = rdf.to_dataset(results, catalogue, dates, summary.near_duplicates)
+    steps = 4 if html else 3
+    report("write store", 1, steps)
     summary.store_update = store.update_store(out / "store", rdf.nquads(dataset), fresh=fresh)
     if summary.store_update.kept:  # documents of earlier builds: the files show the whole store
         dataset = store.to_dataset(out / "store")
+    report("write graph.ttl", 2, steps)
     rdf.write_turtle(dataset, out / "graph.ttl")
+    report("write graph.trig", 3, steps)
     rdf.write_trig(dataset, out / "graph.trig")
     summary.quads = summary.store_update.quads
     summary.outputs = {
@@ -117,6 +146,7 @@ def build(
     if html:
         from kg.view import write_html
 
+        report("write graph.html", 4, steps)
         summary.outputs["html"] = write_html(dataset, out / "graph.html")
     # Times and versions go to their own file: the data files stay byte-for-byte reproducible.
     record = prov.prov_graph(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from kg.errors import KgError
+from kg.ingest import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     import rdflib
@@ -36,6 +40,87 @@ EXIT_INPUT_SKIPPED = 3
 EXIT_NOTHING_READ = 4
 
 
+class _ConsoleHandler(logging.Handler):
+    """Library log records as one ``warning: …`` line each on standard error (above any bar)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(self.format(record), markup=False, highlight=False, soft_wrap=True)
+
+
+class _PlainProgress:
+    """Progress as log lines, for logs and pipes: the count of documents read, the first and
+    last document extracted, every ``every`` seconds in between, and each output written."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.every = every
+        self.started = self.last = time.monotonic()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage != "extract":
+            err.print(f"progress: {stage}", highlight=False)
+            return
+        if done <= 1:
+            self.started = now
+        elif done != total and now - self.last < self.every:
+            return
+        self.last = now
+        rate = (done - 1) / (now - self.started) if done > 1 and now > self.started else 0.0
+        left = f", about {(total - done) / rate:.0f} s left" if rate and done < total else ""
+        speed = f", {rate:.1f} documents/s" if rate else ""
+        err.print(f"progress: extract {done}/{total} documents{speed}{left}", highlight=False)
+
+
+@contextlib.contextmanager
+def _progress_display() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress callback for ``build``: a rich bar (documents, rate, time left) on a
+    terminal, plain lines otherwise; library warnings go to standard error either way."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    handler = _ConsoleHandler()
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    logger = logging.getLogger("kg")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    try:
+        if not err.is_terminal:
+            yield _PlainProgress()
+            return
+        bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        )
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            key = "extract" if stage == "extract" else "write"
+            if key not in tasks:
+                label = "documents" if key == "extract" else "outputs"
+                tasks[key] = bar.add_task(label, total=total, rate="")
+            task = tasks[key]
+            bar.update(task, completed=done, total=total)
+            speed = bar.tasks[task].speed
+            rate = f"{speed:.1f} documents/s" if key == "extract" and speed else stage
+            bar.update(task, rate=rate)
+
+        with bar:
+            yield update
+    finally:
+        logger.removeHandler(handler)
+
+
 def _fail(error: KgError) -> typer.Exit:
     err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
     return typer.Exit(2)
@@ -44,25 +129,54 @@ def _fail(error: KgError) -> typer.Exit:
 @app.command()
 def build(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files or folders (default seeds/).")
+        list[Path] | None,
+        typer.Argument(help="Files, folders (recursive) or - for standard input (default seeds/)."),
     ] = None,
     output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
     model: Annotated[str, typer.Option(help="spaCy model.")] = DEFAULT_MODEL,
     html: Annotated[bool, typer.Option(help="Write graph.html.")] = True,
+    glob: Annotated[
+        str | None,
+        typer.Option(
+            help="Only files in folders whose name or path matches (default: all "
+            "supported: .txt .html .htm .jsonl .csv)."
+        ),
+    ] = None,
+    text_field: Annotated[str, typer.Option(help="JSON/CSV field holding the text.")] = "text",
+    title_field: Annotated[str, typer.Option(help="JSON/CSV field holding the title.")] = "title",
+    date_field: Annotated[str, typer.Option(help="JSON/CSV field holding the date.")] = "date",
+    url_field: Annotated[str, typer.Option(help="JSON/CSV field holding the URL.")] = "url",
+    max_bytes: Annotated[
+        int, typer.Option(min=1, help="Skip larger documents (a file, a record or stdin).")
+    ] = DEFAULT_MAX_BYTES,
+    force: Annotated[bool, typer.Option(help="Keep documents not in French.")] = False,
     fresh: Annotated[
         bool, typer.Option(help="Rebuild store/ from these inputs alone (drop other documents).")
     ] = False,
 ) -> None:
     """Read articles and write graph.ttl, graph.trig, store/ and graph.html."""
     from kg.build import build as run_build
+    from kg.ingest import ReadOptions, RecordFields
 
-    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
-    try:
-        summary = run_build(
-            paths or [Path("seeds")], out=output, model=model, html=html, fresh=fresh
-        )
-    except KgError as error:
-        raise _fail(error) from error
+    options = ReadOptions(
+        glob=glob,
+        fields=RecordFields(text_field, title_field, date_field, url_field),
+        max_bytes=max_bytes,
+        force=force,
+    )
+    with _progress_display() as progress:
+        try:
+            summary = run_build(
+                paths or [Path("seeds")],
+                out=output,
+                model=model,
+                html=html,
+                options=options,
+                progress=progress,
+                fresh=fresh,
+            )
+        except KgError as error:
+            raise _fail(error) from error
     table = RichTable(title=f"kg build: {summary.documents} documents, {summary.quads} quads")
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -74,7 +188,14 @@ def build(
         table.add_row(f"flagged (not direct): {name}", str(count))
     out.print(table)
     for skipped in summary.skipped:
-        out.print(f"skipped {skipped.path}: {skipped.reason}", highlight=False)
+        kind = "duplicate" if skipped.duplicate else "skipped"
+        out.print(f"{kind} {skipped.path}: {skipped.reason}", highlight=False, soft_wrap=True)
+    for pair in summary.near_duplicates:
+        out.print(
+            f"near-duplicate {pair.second_source}: of {pair.first_source} "
+            f"(similarity {pair.similarity:.2f}, counted once)",
+            highlight=False,
+        )
     if summary.store_update:
         out.print(_store_line(summary.store_update), highlight=False)
     for name, path in summary.outputs.items():
@@ -85,7 +206,7 @@ def build(
         )
     if summary.documents == 0:
         raise typer.Exit(EXIT_NOTHING_READ)
-    if summary.skipped:
+    if any(not skipped.duplicate for skipped in summary.skipped):
         raise typer.Exit(EXIT_INPUT_SKIPPED)
 
 

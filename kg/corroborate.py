@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kg.duplicates import NearDuplicate, clusters
 from kg.model import DocResult, Fact, ResolutionInfo
 
 SYMMETRIC = frozenset({"negotiatedWith", "met"})
@@ -37,12 +38,16 @@ def fact_key(fact: Fact) -> tuple[str, str, str]:
     return subject, fact.predicate, obj
 
 
-def corroborate(results: Iterable[DocResult]) -> list[Corroboration]:
+def corroborate(
+    results: Iterable[DocResult], near_duplicates: Iterable[NearDuplicate] = ()
+) -> list[Corroboration]:
     """Group the direct facts of all documents by (subject, predicate, object).
 
-    The support is the number of distinct documents; dates of the same precision that differ
-    are flagged as a conflict, not merged.
+    The support is the number of distinct documents, near-duplicates of each other (the same
+    dispatch on two sites) counting as one; dates of the same precision that differ are flagged
+    as a conflict, not merged.
     """
+    group = clusters(near_duplicates)
     groups: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
     for result in results:
         for fact in result.facts:
@@ -54,7 +59,7 @@ def corroborate(results: Iterable[DocResult]) -> list[Corroboration]:
         for fact in facts:
             if fact.date and fact.date_precision and not fact.date.startswith("--"):
                 dates[fact.date_precision].add(fact.date)
-        documents = {fact.evidence.doc_id for fact in facts}
+        documents = {group.get(fact.evidence.doc_id, fact.evidence.doc_id) for fact in facts}
         out.append(
             Corroboration(
                 subject,

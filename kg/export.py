@@ -15,6 +15,7 @@ with `` | ``, each citation as one line.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from enum import Enum
@@ -27,6 +28,7 @@ import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from kg import fileio
 from kg.errors import InputError
 from kg.rdf import PREFIXES
 from kg.view import Citation, project
@@ -82,16 +84,16 @@ def export(graph: Graph | Dataset | nx.MultiDiGraph, path: Path, *, fmt: str) ->
     if kind in (ExportFormat.GRAPHML, ExportFormat.GEXF):
         full = graph if isinstance(graph, nx.MultiDiGraph) else project(graph)
         flat = flatten(full)
+        buffer = io.BytesIO()
         if kind is ExportFormat.GRAPHML:
-            nx.write_graphml(flat, path, encoding="utf-8")
+            nx.write_graphml(flat, buffer, encoding="utf-8")
         else:
-            nx.write_gexf(flat, path, encoding="utf-8")
-        return path
+            nx.write_gexf(flat, buffer, encoding="utf-8")
+        return fileio.write_bytes(path, buffer.getvalue())
     if isinstance(graph, nx.MultiDiGraph):
         raise InputError(f"{kind.value} is an RDF format: export an RDF graph, not a network")
     dataset = graph if isinstance(graph, Dataset) else _as_dataset(graph)
-    path.write_text(rdf_text(dataset, kind), encoding="utf-8")
-    return path
+    return fileio.write_text(path, rdf_text(dataset, kind))
 
 
 def rdf_text(dataset: Dataset, kind: ExportFormat) -> str:

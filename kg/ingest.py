@@ -1,134 +1,189 @@
-"""Reading sources into ``Document``s: text files and folders of them."""
+"""Reading sources into ``Document``s: files, folders, JSON lines and CSV corpora, standard input.
+
+Nothing here stops at a bad input: each one becomes a ``Skipped`` item (path and reason) and the
+reading goes on. Exact duplicates are skipped with a note; documents not in French are skipped
+unless ``force``.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
+import fnmatch
 import logging
-import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.langdetect import detect_language, language_name
 from kg.model import Document
+from kg.readers import (
+    RecordFields,
+    Skipped,
+    content_id,
+    parse_document,
+    read_csv,
+    read_html,
+    read_jsonl,
+    read_text,
+)
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "ReadOptions",
+    "RecordFields",
+    "STDIN",
+    "SUFFIXES",
+    "Skipped",
+    "content_id",
+    "find_files",
+    "parse_document",
+    "read_documents",
+]
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = frozenset({".txt"})
-
-# A leading metadata line such as " date 2022-03" or "date: 2022-03-02" (the value may be followed
-# by the headline on the same line).
-_META = re.compile(
-    r"\A[ \t]*(?:(?P<key>date|url)[ \t]*:?[ \t]+(?P<value>\S+)[ \t]*)",
-    re.IGNORECASE,
-)
-_DATE_VALUE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+STDIN = Path("-")
+# A news article is a few kilobytes; spaCy refuses texts over one million characters.
+DEFAULT_MAX_BYTES = 1_000_000
+_FILE_READERS: dict[str, Callable[[bytes, str], Document]] = {
+    ".txt": read_text,
+    ".html": read_html,
+    ".htm": read_html,
+}
+_RECORD_READERS = {".jsonl": read_jsonl, ".csv": read_csv}
+SUFFIXES = frozenset(_FILE_READERS) | frozenset(_RECORD_READERS)
 
 
 @dataclass(frozen=True, slots=True)
-class Skipped:
-    """An input that could not be read, and why."""
+class ReadOptions:
+    """How inputs are found and read.
 
-    path: str
-    reason: str
-
-
-def content_id(text: str) -> str:
-    """The document identifier: the first 16 hex digits of the SHA-256 of its text.
-
-    >>> content_id("abc")
-    'ba7816bf8f01cfea'
+    Attributes:
+        glob: only files whose name or path under the folder matches (fnmatch); by default
+            every file with a supported extension.
+        fields: names of the text, title, date and URL fields of JSON lines and CSV records.
+        max_bytes: larger documents (a file, a record, standard input) are skipped.
+        force: keep documents that are not in French.
     """
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    glob: str | None = None
+    fields: RecordFields = field(default_factory=RecordFields)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    force: bool = False
 
 
-def parse_document(text: str, source: str) -> Document:
-    """Make a ``Document`` from decoded text, reading leading metadata lines.
-
-    >>> d = parse_document(" date 2022-03 Des pourparlers sont prévus.", "a.txt")
-    >>> (d.date, d.body)
-    ('2022-03', 'Des pourparlers sont prévus.')
-    """
-    meta: dict[str, str] = {}
-    pos = 0
-    while match := _META.match(text, pos):
-        key, value = match["key"].lower(), match["value"]
-        if key == "date" and not _DATE_VALUE.fullmatch(value):
-            break
-        meta.setdefault(key, value)
-        pos = match.end()
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    body = text[pos:]
-    first_line = body.strip().split("\n", 1)[0].strip()
-    title = first_line if 0 < len(first_line) <= 200 else None
-    return Document(
-        id=content_id(text),
-        text=text,
-        source=source,
-        body_start=pos,
-        title=title,
-        date=meta.get("date"),
-        url=meta.get("url"),
-    )
-
-
-def read_file(path: Path) -> Document:
-    """Read one text file.
-
-    Raises:
-        InputError: the file cannot be read, is empty, or is not UTF-8 text.
-    """
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
-    if b"\x00" in raw[:4096]:
-        raise InputError(f"{path}: binary data, not text")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-        log.warning("%s: not UTF-8, read as Windows-1252", path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise InputError(f"{path}: empty file")
-    return parse_document(text, str(path))
-
-
-def find_files(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
-    """Expand files and folders (recursively) into the text files to read, in a stable order."""
+def find_files(paths: Iterable[Path], glob: str | None = None) -> Iterator[Path | Skipped]:
+    """Expand files and folders (recursively, in a stable order, hidden entries aside) into the
+    files to read; ``-`` stays as is (standard input)."""
     for path in paths:
-        if path.is_dir():
-            try:
-                found = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
-            except OSError as err:
-                yield Skipped(str(path), f"cannot list folder ({err.strerror or err})")
-                continue
-            yield from (p for p in found if p.is_file())
+        if path == STDIN:
+            yield path
+        elif path.is_dir():
+            yield from _walk(path, glob)
         elif path.is_file():
             yield path
+        elif path.is_symlink():
+            yield Skipped(str(path), f"broken symbolic link (to {os.readlink(path)})")
         else:
             yield Skipped(str(path), "no such file or folder")
 
 
-def read_documents(paths: Iterable[Path]) -> Iterator[Document | Skipped]:
-    """Read every document under ``paths``; unreadable inputs are yielded as ``Skipped``.
+def _walk(folder: Path, glob: str | None) -> Iterator[Path | Skipped]:
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=errors.append):
+        yield from (Skipped(str(e.filename), _listing_error(e)) for e in errors)
+        errors.clear()
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root, name)
+            if name.startswith(".") or not _wanted(path, folder, glob):
+                continue
+            if not path.exists():
+                yield Skipped(str(path), f"broken symbolic link (to {os.readlink(path)})")
+            elif path.is_file():
+                yield path
+    yield from (Skipped(str(e.filename), _listing_error(e)) for e in errors)
 
-    Exact duplicates (same content hash) are read once.
+
+def _listing_error(err: OSError) -> str:
+    return f"cannot list folder ({err.strerror or err})"
+
+
+def _wanted(path: Path, folder: Path, glob: str | None) -> bool:
+    if glob is None:
+        return path.suffix.lower() in SUFFIXES
+    relative = path.relative_to(folder).as_posix()
+    return fnmatch.fnmatch(path.name, glob) or fnmatch.fnmatch(relative, glob)
+
+
+def _read_path(path: Path, options: ReadOptions) -> Iterator[Document | InputError]:
+    if path == STDIN:
+        raw = sys.stdin.buffer.read(options.max_bytes + 1)
+        if len(raw) > options.max_bytes:
+            raise InputError(f"<stdin>: over the --max-bytes limit of {options.max_bytes:,}")
+        reader = read_html if raw.lstrip()[:1] == b"<" else read_text
+        yield reader(raw, "<stdin>")
+        return
+    suffix = path.suffix.lower()
+    if suffix in _RECORD_READERS:
+        yield from _RECORD_READERS[suffix](path, options.fields, options.max_bytes)
+        return
+    if suffix not in _FILE_READERS:
+        supported = ", ".join(sorted(SUFFIXES))
+        raise InputError(f"{path}: unsupported file type (supported: {supported})")
+    try:
+        size = path.stat().st_size
+        if size > options.max_bytes:
+            raise InputError(
+                f"{path}: {size:,} bytes, over the --max-bytes limit of {options.max_bytes:,}"
+            )
+        raw = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
+    yield _FILE_READERS[suffix](raw, str(path))
+
+
+def _skip(err: InputError, fallback: str) -> Skipped:
+    where, sep, reason = str(err).partition(": ")
+    return Skipped(where, reason) if sep else Skipped(fallback, str(err))
+
+
+def read_documents(
+    paths: Iterable[Path], *, options: ReadOptions | None = None
+) -> Iterator[Document | Skipped]:
+    """Read every document under ``paths``; what cannot be used is yielded as ``Skipped``.
+
+    Exact duplicates (same content hash) are read once; the copies are ``Skipped`` with
+    ``duplicate`` set. Documents not in French are skipped unless ``options.force``.
     """
-    seen: set[str] = set()
-    for item in find_files(paths):
+    options = options or ReadOptions()
+    seen: dict[str, str] = {}
+    for item in find_files(paths, options.glob):
         if isinstance(item, Skipped):
             yield item
             continue
         try:
-            document = read_file(item)
+            for read in _read_path(item, options):
+                if isinstance(read, InputError):
+                    yield _skip(read, str(item))
+                    continue
+                yield _checked(read, seen, options)
         except InputError as err:
-            yield Skipped(str(item), str(err).split(": ", 1)[-1])
-            continue
-        if document.id in seen:
-            yield Skipped(str(item), "duplicate of a document already read")
-            continue
-        seen.add(document.id)
-        yield document
+            yield _skip(err, str(item))
+
+
+def _checked(document: Document, seen: dict[str, str], options: ReadOptions) -> Document | Skipped:
+    if document.id in seen:
+        return Skipped(
+            document.source, f"duplicate of {seen[document.id]} (same text)", duplicate=True
+        )
+    language = detect_language(document.body)
+    if language and language != "fr" and not options.force:
+        return Skipped(
+            document.source, f"not in French ({language_name(language)}; --force keeps it)"
+        )
+    seen[document.id] = document.source
+    return dataclasses.replace(document, language=language or "fr")

@@ -37,7 +37,8 @@ class Document:
     """One input text.
 
     ``text`` is the whole decoded source; ``body_start`` is where the article starts after any
-    leading metadata line. All character offsets in the graph index ``text``.
+    leading metadata line. All character offsets in the graph index ``text`` (for a web page,
+    the article text extracted from it). ``language`` is an ISO 639-1 code.
     """
 
     id: str
@@ -47,6 +48,7 @@ class Document:
     title: str | None = None
     date: str | None = None
     url: str | None = None
+    language: str = "fr"
 
     @property
     def body(self) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
+from kg import fileio
 from kg.model import Document
 from kg.rdf import doc_iri
 from kg.vocab import ID, KG
@@ -151,5 +152,4 @@ def prov_graph(
 
 def write_prov(path: Path, graph: Graph) -> Path:
     """Write the build's PROV graph as Turtle; returns ``path``."""
-    path.write_text(graph.serialize(format="turtle"), encoding="utf-8")
-    return path
+    return fileio.write_text(path, graph.serialize(format="turtle"))

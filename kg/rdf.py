@@ -10,7 +10,9 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, XSD
 
+from kg import fileio
 from kg.corroborate import Corroboration, corroborate, fact_key, tally_check
+from kg.duplicates import NearDuplicate
 from kg.model import DocResult, Document, EntityType, Fact
 from kg.resolve import Catalogue, Entity
 from kg.vocab import CATALOGUE_GRAPH, DOC, ID, KG
@@ -124,7 +126,7 @@ def catalogue_graph(
 def _document_triples(graph: Graph, document: Document) -> URIRef:
     node = doc_iri(document.id)
     graph.add((node, RDF.type, KG.Document))
-    graph.add((node, DCTERMS.language, Literal("fr")))
+    graph.add((node, DCTERMS.language, Literal(document.language)))
     graph.add((node, KG.sourcePath, Literal(document.source)))
     graph.add(
         (
@@ -193,14 +195,23 @@ def document_graph(dataset: Dataset, result: DocResult, date: tuple[str, str] | 
 
 
 def to_dataset(
-    results: Iterable[DocResult], catalogue: Catalogue, dates: dict[str, tuple[str, str]]
+    results: Iterable[DocResult],
+    catalogue: Catalogue,
+    dates: dict[str, tuple[str, str]],
+    near_duplicates: Sequence[NearDuplicate] = (),
 ) -> Dataset:
-    """The whole corpus as an rdflib ``Dataset`` (catalogue + one graph per document)."""
+    """The whole corpus as an rdflib ``Dataset`` (catalogue + one graph per document).
+
+    Near-duplicate documents are linked in the catalogue graph (``kg:nearDuplicateOf``, once,
+    from the smaller IRI) and count once in each fact's support.
+    """
     results = list(results)
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
-    catalogue_graph(dataset, catalogue, corroborate(results))
+    graph = catalogue_graph(dataset, catalogue, corroborate(results, near_duplicates))
+    for pair in near_duplicates:
+        graph.add((doc_iri(pair.first), KG.nearDuplicateOf, doc_iri(pair.second)))
     for result in results:
         document_graph(dataset, result, dates.get(result.document.id))
     return dataset
@@ -230,7 +241,7 @@ def write_turtle(dataset: Dataset, path: Path) -> None:
     for graph in named_graphs(dataset):
         for triple in graph:
             union.add(triple)
-    _atomic_write(path, union.serialize(format="turtle"))
+    fileio.write_text(path, union.serialize(format="turtle"))
 
 
 def write_trig(dataset: Dataset, path: Path) -> None:
@@ -242,7 +253,7 @@ def write_trig(dataset: Dataset, path: Path) -> None:
         body = re.sub(r"^@prefix[^\n]*\n", "", body, flags=re.MULTILINE).strip()
         name = graph.identifier.n3(_bound(Graph()).namespace_manager)  # type: ignore[union-attr]
         blocks.append(f"\n{name} {{\n{body}\n}}\n")
-    _atomic_write(path, "".join(blocks))
+    fileio.write_text(path, "".join(blocks))
 
 
 def nquads(dataset: Dataset) -> str:
@@ -254,9 +265,3 @@ def nquads(dataset: Dataset) -> str:
             target.add(triple)
     text = quads.serialize(format="nquads")
     return "".join(sorted(set(text.splitlines(keepends=True)) - {"\n"}))
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)

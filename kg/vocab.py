@@ -92,6 +92,7 @@ class KG(DefinedNamespace):
     sourcePath: URIRef
     contentHash: URIRef
     mentions: URIRef
+    nearDuplicateOf: URIRef
 
     # Resolutions and bodies
     body: URIRef

@@ -10,7 +10,11 @@ import re
 _MARKERS = re.compile(
     r"^(voir aussi|à lire aussi|a lire aussi|lire aussi|sur le même sujet|partager|"
     r"dernières nouvelles|les plus lus|publicité|abonnez-vous.*|newsletter|lire la suite|"
-    r"suivez-nous.*|commentaires?)\W*$",
+    r"suivez-nous.*|commentaires?|"
+    # share buttons, one per line once a page is saved as text
+    r"(?:partager|publier|envoyer)(?: (?:sur|par|via|l'article|cet article)\b.{0,30})?|"
+    r"tweeter|copier le lien|imprimer(?: l'article)?|réagir|s'abonner|facebook|twitter|x|"
+    r"linkedin|whatsapp|messenger|e-?mail|flipboard)\W*$",
     re.IGNORECASE,
 )
 _TEASER_OPENERS = re.compile(
@@ -39,6 +43,9 @@ _PUBLISHED = re.compile(r"^(?:publié|mis à jour|modifié|actualisé)\b.{0,80}$
 _TWEET_SIGNATURE = re.compile(r"^[—–-]\s*[^()\n]{1,80}\(@\w+\)\s+.{0,40}$")
 
 
+_SENTENCE_END = (".", "!", "?", "»", '"', ":", ";", ")")
+
+
 def _words(line: str) -> int:
     return len(line.split())
 
@@ -50,6 +57,7 @@ def _is_paragraph(line: str) -> bool:
 def furniture_lines(text: str) -> list[tuple[int, int]]:
     """Character spans of the lines of ``text`` that are page furniture, not article."""
     spans: list[tuple[int, int]] = []
+    kept: list[tuple[int, int, str]] = []
     in_teasers = ended = False
     seen: set[str] = set()
     pos = 0
@@ -88,6 +96,22 @@ def furniture_lines(text: str) -> list[tuple[int, int]]:
         seen.add(line)
         if furniture:
             spans.append((start, end))
+        else:
+            kept.append((start, end, line))
+    return sorted(spans + _trailing_teasers(kept))
+
+
+def _trailing_teasers(kept: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Headline-like lines (no closing punctuation) after the article's last sentence: the
+    unrelated teasers a page ends with."""
+    spans: list[tuple[int, int]] = []
+    for index in range(len(kept) - 1, 0, -1):
+        start, end, line = kept[index]
+        if line.endswith(_SENTENCE_END) or _is_paragraph(line):
+            break
+        spans.append((start, end))
+    else:
+        return []  # no sentence at all before: a title or a list, not an article
     return spans
 
 

@@ -14,6 +14,7 @@ import networkx as nx
 from pyvis.network import Network
 from rdflib import Dataset, Graph, URIRef
 
+from kg import fileio
 from kg.errors import InputError
 from kg.view.layout import LAYOUT_SEED, MAX_PHYSICS_NODES, fixed_positions
 from kg.view.projection import KG_NS, SYMMETRIC, project
@@ -73,9 +74,7 @@ def write_html(
     view = _select(full, focus=focus, hops=hops, relations=relations)
     edges = _merged_edges(view)
     page = _finish(_network(view, edges).generate_html(), sorted({e["relation"] for e in edges}))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(page.encode("utf-8"))
-    return path
+    return fileio.write_text(path, page)
 
 
 def _select(
