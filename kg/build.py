@@ -10,16 +10,17 @@ from pathlib import Path
 
 from kg import rdf, store
 from kg.annotate import DEFAULT_MODEL, load_pipeline
+from kg.cache import ResultCache
 from kg.extract import extract_document
 from kg.extract.dates import document_date
 from kg.extract.noise import blank_furniture
 from kg.gazetteer import load_gazetteer
 from kg.ingest import Skipped, parse_document, read_documents
 from kg.model import DocResult, Document
+from kg.parallel import extract_processes
 from kg.resolve import resolve
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 32
 
 
 @dataclass(slots=True)
@@ -46,32 +47,48 @@ def extract_text(text: str, *, source: str = "<text>", model: str = DEFAULT_MODE
 
 
 def extract_all(
-    documents: Sequence[Document], *, model: str = DEFAULT_MODEL
+    documents: Sequence[Document],
+    *,
+    model: str = DEFAULT_MODEL,
+    workers: int = 1,
+    cache_dir: Path | None = None,
 ) -> tuple[list[DocResult], list[Skipped]]:
     """Run the pipeline and the extraction rules over documents (streamed in batches).
 
-    A document whose extraction fails is reported and skipped; the others go on.
+    With ``cache_dir``, a document whose text and pipeline are unchanged since a previous build
+    is not processed again; ``workers`` > 1 runs spaCy in that many processes. A document whose
+    extraction fails is reported and skipped; the others go on.
     """
-    nlp = load_pipeline(model)
-    gaz = load_gazetteer()
-    texts = (blank_furniture(d.body) for d in documents)
-    results, failed = [], []
-    for document, doc in zip(documents, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
-        try:
-            results.append(extract_document(document, doc, nlp, gaz))
-        except Exception as err:  # noqa: BLE001 - one odd text must not cost the whole corpus
-            log.warning(
-                "%s: extraction failed, skipped (%s: %s)", document.source, type(err).__name__, err
-            )
-            log.debug("extraction failure", exc_info=True)
-            failed.append(Skipped(document.source, f"extraction failed ({type(err).__name__})"))
-    return results, failed
+    cache = ResultCache(cache_dir, model) if cache_dir is not None else None
+    found: list[DocResult | None] = [cache.get(d) if cache else None for d in documents]
+    missing = [i for i, result in enumerate(found) if result is None]
+    log.debug("%d documents cached, %d to extract", len(documents) - len(missing), len(missing))
+    outcomes = extract_processes([documents[i] for i in missing], model=model, workers=workers)
+    failed = []
+    for index, outcome in zip(missing, outcomes, strict=True):
+        if isinstance(outcome, Skipped):
+            failed.append(outcome)
+            continue
+        found[index] = outcome
+        if cache is not None:
+            cache.put(outcome)
+    return [result for result in found if result is not None], failed
 
 
 def build(
-    paths: Iterable[Path], *, out: Path, model: str = DEFAULT_MODEL, html: bool = True
+    paths: Iterable[Path],
+    *,
+    out: Path,
+    model: str = DEFAULT_MODEL,
+    html: bool = True,
+    workers: int = 1,
+    cache: bool = True,
 ) -> Summary:
-    """Build the graph of the documents under ``paths`` into ``out``."""
+    """Build the graph of the documents under ``paths`` into ``out``.
+
+    ``workers`` processes run spaCy; with ``cache``, per-document extraction results are kept
+    under ``out/cache/`` and reused when neither the document nor the pipeline changed.
+    """
     summary = Summary()
     documents: list[Document] = []
     for item in read_documents(paths):
@@ -81,7 +98,9 @@ def build(
         else:
             documents.append(item)
     summary.documents = len(documents)
-    extracted, failed = extract_all(documents, model=model)
+    extracted, failed = extract_all(
+        documents, model=model, workers=workers, cache_dir=out / "cache" if cache else None
+    )
     summary.skipped += failed
     results, catalogue = resolve(extracted, load_gazetteer())
     dates = {}

@@ -45,13 +45,26 @@ def build(
     output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
     model: Annotated[str, typer.Option(help="spaCy model.")] = DEFAULT_MODEL,
     html: Annotated[bool, typer.Option(help="Write graph.html.")] = True,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes running spaCy (one per core).")
+    ] = 1,
+    cache: Annotated[
+        bool, typer.Option(help="Reuse per-document results kept in OUT/cache/.")
+    ] = True,
 ) -> None:
     """Read articles and write graph.ttl, graph.trig, store/ and graph.html."""
     from kg.build import build as run_build
 
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
     try:
-        summary = run_build(paths or [Path("seeds")], out=output, model=model, html=html)
+        summary = run_build(
+            paths or [Path("seeds")],
+            out=output,
+            model=model,
+            html=html,
+            workers=workers,
+            cache=cache,
+        )
     except KgError as error:
         raise _fail(error) from error
     table = RichTable(title=f"kg build: {summary.documents} documents, {summary.quads} quads")
