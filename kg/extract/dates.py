@@ -43,8 +43,15 @@ _PUBLISHED = re.compile(
 )
 
 
+# Every date expression holds a digit, a weekday or a relative word: text without any has none
+# (``DATE_RE`` tries an empty match at every word, slow on long text).
+_DATE_HINT = re.compile(rf"\d|{'|'.join(WEEKDAYS)}|aujourd|demain|hier", re.IGNORECASE)
+
+
 def find_dates(text: str) -> list[re.Match[str]]:
     """Date expressions in ``text``: weekdays, day and month, English dates, hier/demain."""
+    if not _DATE_HINT.search(text):
+        return []
     return [m for m in DATE_RE.finditer(text) if m.group(0).strip()]
 
 
