@@ -52,18 +52,26 @@ def extract_all(
     model: str = DEFAULT_MODEL,
     workers: int = 1,
     cache_dir: Path | None = None,
+    dask: str | None = None,
 ) -> tuple[list[DocResult], list[Skipped]]:
     """Run the pipeline and the extraction rules over documents (streamed in batches).
 
     With ``cache_dir``, a document whose text and pipeline are unchanged since a previous build
-    is not processed again; ``workers`` > 1 runs spaCy in that many processes. A document whose
-    extraction fails is reported and skipped; the others go on.
+    is not processed again; ``workers`` > 1 runs spaCy in that many processes, ``dask`` (a
+    scheduler address) on a Dask cluster. A document whose extraction fails is reported and
+    skipped; the others go on.
     """
     cache = ResultCache(cache_dir, model) if cache_dir is not None else None
     found: list[DocResult | None] = [cache.get(d) if cache else None for d in documents]
     missing = [i for i, result in enumerate(found) if result is None]
     log.debug("%d documents cached, %d to extract", len(documents) - len(missing), len(missing))
-    outcomes = extract_processes([documents[i] for i in missing], model=model, workers=workers)
+    todo = [documents[i] for i in missing]
+    if dask and todo:
+        from kg.distributed import extract_dask
+
+        outcomes = extract_dask(todo, address=dask, model=model)
+    else:
+        outcomes = extract_processes(todo, model=model, workers=workers)
     failed = []
     for index, outcome in zip(missing, outcomes, strict=True):
         if isinstance(outcome, Skipped):
@@ -83,11 +91,13 @@ def build(
     html: bool = True,
     workers: int = 1,
     cache: bool = True,
+    dask: str | None = None,
 ) -> Summary:
     """Build the graph of the documents under ``paths`` into ``out``.
 
-    ``workers`` processes run spaCy; with ``cache``, per-document extraction results are kept
-    under ``out/cache/`` and reused when neither the document nor the pipeline changed.
+    ``workers`` processes run spaCy (or the Dask cluster whose scheduler is at ``dask``); with
+    ``cache``, per-document extraction results are kept under ``out/cache/`` and reused when
+    neither the document nor the pipeline changed.
     """
     summary = Summary()
     documents: list[Document] = []
@@ -99,7 +109,11 @@ def build(
             documents.append(item)
     summary.documents = len(documents)
     extracted, failed = extract_all(
-        documents, model=model, workers=workers, cache_dir=out / "cache" if cache else None
+        documents,
+        model=model,
+        workers=workers,
+        cache_dir=out / "cache" if cache else None,
+        dask=dask,
     )
     summary.skipped += failed
     results, catalogue = resolve(extracted, load_gazetteer())

@@ -51,6 +51,10 @@ def build(
     cache: Annotated[
         bool, typer.Option(help="Reuse per-document results kept in OUT/cache/.")
     ] = True,
+    dask: Annotated[
+        str | None,
+        typer.Option(metavar="ADDRESS", help="Extract on a Dask cluster (scheduler address)."),
+    ] = None,
 ) -> None:
     """Read articles and write graph.ttl, graph.trig, store/ and graph.html."""
     from kg.build import build as run_build
@@ -64,6 +68,7 @@ def build(
             html=html,
             workers=workers,
             cache=cache,
+            dask=dask,
         )
     except KgError as error:
         raise _fail(error) from error
