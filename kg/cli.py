@@ -55,6 +55,10 @@ def build(
         str | None,
         typer.Option(metavar="ADDRESS", help="Extract on a Dask cluster (scheduler address)."),
     ] = None,
+    partitions: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", help="Also write the quads as N-Quads files for bulk loaders."),
+    ] = None,
 ) -> None:
     """Read articles and write graph.ttl, graph.trig, store/ and graph.html."""
     from kg.build import build as run_build
@@ -70,6 +74,11 @@ def build(
             cache=cache,
             dask=dask,
         )
+        if partitions is not None:
+            from kg.distributed import write_partitions
+
+            write_partitions(summary.outputs["store"], partitions)
+            summary.outputs["nquads"] = partitions
     except KgError as error:
         raise _fail(error) from error
     table = RichTable(title=f"kg build: {summary.documents} documents, {summary.quads} quads")

@@ -1,4 +1,5 @@
-"""Extraction on a Dask cluster (``kg build --dask ADDRESS``).
+"""Scale-out: extraction on a Dask cluster (``kg build --dask ADDRESS``) and N-Quads partitions
+of a built store for the bulk loaders of large stores (``kg build --partitions DIR``).
 
 Batches of documents go to the cluster's workers; each worker process loads the spaCy pipeline
 once (``annotate.load_pipeline`` is cached per process) and returns plain ``DocResult``s, which
@@ -12,6 +13,9 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
 
 from kg.errors import KgError
 from kg.model import Document
@@ -19,6 +23,7 @@ from kg.parallel import BATCH_SIZE, Outcome, batches, extract_batch
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = "20s"
+PARTITION_QUADS = 1_000_000
 
 
 class ClusterError(KgError):
@@ -58,3 +63,37 @@ def extract_dask(documents: Sequence[Document], *, address: str, model: str) -> 
             while following in ready:
                 yield from ready.pop(following)
                 following += 1
+
+
+def write_partitions(
+    store_dir: Path, folder: Path, *, max_quads: int = PARTITION_QUADS
+) -> list[Path]:
+    """Write the quads of a built store as N-Quads files of at most ``max_quads`` quads each
+    (more only for a single larger graph), whole named graphs per file, in IRI order.
+
+    Earlier ``part-*.nq`` files in ``folder`` are removed first. Returns the files written
+    (``part-00000.nq``, …).
+    """
+    store = ox.Store.read_only(str(store_dir))
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    graphs += sorted(store.named_graphs(), key=str)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("part-*.nq"):
+        old.unlink()
+    paths: list[Path] = []
+    part: list[ox.Quad] = []
+
+    def flush() -> None:
+        path = folder / f"part-{len(paths):05d}.nq"
+        ox.serialize(part, str(path), ox.RdfFormat.N_QUADS)
+        paths.append(path)
+        part.clear()
+
+    for graph in graphs:
+        quads = list(store.quads_for_pattern(None, None, None, graph))
+        if part and len(part) + len(quads) > max_quads:
+            flush()
+        part.extend(quads)
+    if part or not paths:
+        flush()
+    return paths

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from distributed import LocalCluster
 from typer.testing import CliRunner
@@ -44,3 +45,28 @@ def test_dask_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot reach the Dask scheduler" in result.output
     assert "Traceback" not in result.output
+
+
+def test_dask_partitions_hold_every_quad(tmp_path: Path, seed_build: SeedBuild) -> None:
+    from kg.distributed import write_partitions
+
+    parts = write_partitions(seed_build.out / "store", tmp_path / "nq", max_quads=500)
+    assert len(parts) > 1
+    loaded = ox.Store()
+    for part in parts:
+        loaded.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
+    original = ox.Store.read_only(str(seed_build.out / "store"))
+    assert set(loaded) == set(original)
+    assert len(loaded) == seed_build.summary.quads
+
+
+def test_dask_cli_writes_partitions(tmp_path: Path) -> None:
+    out, folder = tmp_path / "out", tmp_path / "nq"
+    result = CliRunner().invoke(
+        app,
+        ["build", str(SEEDS / "000_1ff86d23f0ea9ca0.txt"), "-o", str(out), "--no-html"]
+        + ["--partitions", str(folder)],
+    )
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in folder.iterdir()] == ["part-00000.nq"]
+    assert "nquads" in result.output
