@@ -66,7 +66,9 @@ def extract_all(
     missing = [i for i, result in enumerate(found) if result is None]
     log.debug("%d documents cached, %d to extract", len(documents) - len(missing), len(missing))
     todo = [documents[i] for i in missing]
-    if dask and todo:
+    if not todo:  # everything cached: the model is not even loaded
+        outcomes: Iterable[DocResult | Skipped] = ()
+    elif dask:
         from kg.distributed import extract_dask
 
         outcomes = extract_dask(todo, address=dask, model=model)

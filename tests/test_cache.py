@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from kg.annotate import load_pipeline
 from kg.build import build, extract_all
 from kg.cache import ResultCache, document_key, pipeline_version
 from kg.ingest import parse_document
@@ -76,3 +77,12 @@ def test_cache_rebuild_gives_the_same_bytes(tmp_path: Path, seed_build: SeedBuil
 def test_cache_off_writes_no_cache(tmp_path: Path) -> None:
     build([SEEDS / "000_1ff86d23f0ea9ca0.txt"], out=tmp_path, html=False, cache=False)
     assert not (tmp_path / "cache").exists()
+
+
+def test_cache_all_cached_does_not_touch_the_pipeline(tmp_path: Path) -> None:
+    document = _document()
+    extract_all([document], cache_dir=tmp_path)
+    before = load_pipeline.cache_info()
+    (result,), _ = extract_all([document], cache_dir=tmp_path)
+    assert load_pipeline.cache_info() == before
+    assert result.facts
