@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -13,24 +15,35 @@ DEFAULT_MODEL = "fr_core_news_md"
 
 _NO_START_PUNCT = frozenset(",;:)]}»”.!?…")
 _FINAL = frozenset(".!?…")
+# Values of the SENT_START attribute.
+_START, _NOT_START = 1, -1
 
 
 @Language.component("kg_sentence_hints")
 def sentence_hints(doc: Doc) -> Doc:
     """Constrain sentence boundaries before the parser: a line break starts a sentence (headlines
     and list items carry no full stop); inside a line a sentence starts only after final
-    punctuation (possibly followed by a closing quote), never on closing punctuation."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if token.is_space:
-            token.is_sent_start = False
-        elif "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
-        elif token.text in _NO_START_PUNCT or not (
-            previous.text in _FINAL
-            or (previous.text in '»”"' and token.i > 1 and doc[token.i - 2].text in _FINAL)
+    punctuation (possibly followed by a closing quote), never on closing punctuation.
+
+    The boundaries are written in one ``Doc.from_array`` call: setting ``Token.is_sent_start``
+    token by token re-checks the whole document each time (quadratic in its length).
+    """
+    if len(doc) < 2:
+        return doc
+    texts = [t.text for t in doc]
+    breaks = ["\n" in t.text or "\n" in t.whitespace_ for t in doc]
+    starts = doc.to_array([SENT_START]).view(numpy.int64)
+    for i in range(1, len(texts)):
+        text, previous = texts[i], texts[i - 1]
+        if text.isspace():
+            starts[i] = _NOT_START
+        elif breaks[i - 1]:
+            starts[i] = _START
+        elif text in _NO_START_PUNCT or not (
+            previous in _FINAL or (previous in '»”"' and i > 1 and texts[i - 2] in _FINAL)
         ):
-            token.is_sent_start = False
+            starts[i] = _NOT_START
+    doc.from_array([SENT_START], starts.view(numpy.uint64))
     return doc
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kg import fileio, prov, rdf, store
 from kg.annotate import DEFAULT_MODEL, load_pipeline
+from kg.cache import ResultCache
 from kg.extract import extract_document
 from kg.extract.dates import document_date
 from kg.extract.noise import blank_furniture
@@ -18,10 +19,10 @@ from kg.gazetteer import load_gazetteer
 from kg.duplicates import NearDuplicate, near_duplicates
 from kg.ingest import ReadOptions, Skipped, parse_document, read_documents
 from kg.model import DocResult, Document
+from kg.parallel import extract_processes
 from kg.resolve import resolve
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 32
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: ``("extract", 0, 10)`` once the documents are read,
 ``("extract", 3, 10)`` after each document is extracted, ``("write graph.ttl", 1, 4)`` before
@@ -54,28 +55,49 @@ def extract_text(text: str, *, source: str = "<text>", model: str = DEFAULT_MODE
 
 
 def extract_all(
-    documents: Sequence[Document], *, model: str = DEFAULT_MODEL, progress: Progress | None = None
+    documents: Sequence[Document],
+    *,
+    model: str = DEFAULT_MODEL,
+    workers: int = 1,
+    cache_dir: Path | None = None,
+    dask: str | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[DocResult], list[Skipped]]:
     """Run the pipeline and the extraction rules over documents (streamed in batches).
 
-    A document whose extraction fails is reported and skipped; the others go on.
+    With ``cache_dir``, a document whose text and pipeline are unchanged since a previous build
+    is not processed again; ``workers`` > 1 runs spaCy in that many processes, ``dask`` (a
+    scheduler address) on a Dask cluster. A document whose extraction fails is reported and
+    skipped; the others go on.
     """
-    nlp = load_pipeline(model)
-    gaz = load_gazetteer()
-    texts = (blank_furniture(d.body) for d in documents)
-    results, failed = [], []
-    for document, doc in zip(documents, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
-        try:
-            results.append(extract_document(document, doc, nlp, gaz))
-        except Exception as err:  # noqa: BLE001 - one odd text must not cost the whole corpus
-            log.warning(
-                "%s: extraction failed, skipped (%s: %s)", document.source, type(err).__name__, err
-            )
-            log.debug("extraction failure", exc_info=True)
-            failed.append(Skipped(document.source, f"extraction failed ({type(err).__name__})"))
+    cache = ResultCache(cache_dir, model) if cache_dir is not None else None
+    found: list[DocResult | None] = [cache.get(d) if cache else None for d in documents]
+    missing = [i for i, result in enumerate(found) if result is None]
+    log.debug("%d documents cached, %d to extract", len(documents) - len(missing), len(missing))
+    todo = [documents[i] for i in missing]
+    if not todo:  # everything cached: the model is not even loaded
+        outcomes: Iterable[DocResult | Skipped] = ()
+    elif dask:
+        from kg.distributed import extract_dask
+
+        outcomes = extract_dask(todo, address=dask, model=model)
+    else:
+        outcomes = extract_processes(todo, model=model, workers=workers)
+    failed = []
+    done = len(documents) - len(missing)
+    if progress and done:
+        progress("extract", done, len(documents))
+    for index, outcome in zip(missing, outcomes, strict=True):
+        done += 1
         if progress:
-            progress("extract", len(results) + len(failed), len(documents))
-    return results, failed
+            progress("extract", done, len(documents))
+        if isinstance(outcome, Skipped):
+            failed.append(outcome)
+            continue
+        found[index] = outcome
+        if cache is not None:
+            cache.put(outcome)
+    return [result for result in found if result is not None], failed
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -91,12 +113,18 @@ def build(
     options: ReadOptions | None = None,
     progress: Progress | None = None,
     fresh: bool = False,
+    workers: int = 1,
+    cache: bool = True,
+    dask: str | None = None,
 ) -> Summary:
     """Build the graph of the documents under ``paths`` into ``out``.
 
     An existing ``out/store`` is updated document by document (see :mod:`kg.store`); ``fresh``
     rebuilds it from these documents alone. Every output file is replaced atomically: a build
-    stopped at any point leaves the previous outputs whole.
+    stopped at any point leaves the previous outputs whole. ``workers`` processes run spaCy (or
+    the Dask cluster whose scheduler is at ``dask``); with ``cache``, per-document extraction
+    results are kept under ``out/cache/`` and reused when neither the document nor the pipeline
+    changed.
     """
     started = datetime.now(timezone.utc)
     fileio.ensure_folder(out)  # before the long part: a bad --out fails at once
@@ -119,7 +147,14 @@ def build(
             pair.similarity,
         )
     report("extract", 0, len(documents))
-    extracted, failed = extract_all(documents, model=model, progress=progress)
+    extracted, failed = extract_all(
+        documents,
+        model=model,
+        workers=workers,
+        cache_dir=out / "cache" if cache else None,
+        dask=dask,
+        progress=progress,
+    )
     summary.skipped += failed
     results, catalogue = resolve(extracted, load_gazetteer())
     dates = {}

@@ -153,6 +153,20 @@ def build(
     fresh: Annotated[
         bool, typer.Option(help="Rebuild store/ from these inputs alone (drop other documents).")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes running spaCy (one per core).")
+    ] = 1,
+    cache: Annotated[
+        bool, typer.Option(help="Reuse per-document results kept in OUT/cache/.")
+    ] = True,
+    dask: Annotated[
+        str | None,
+        typer.Option(metavar="ADDRESS", help="Extract on a Dask cluster (scheduler address)."),
+    ] = None,
+    partitions: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", help="Also write the quads as N-Quads files for bulk loaders."),
+    ] = None,
 ) -> None:
     """Read articles and write graph.ttl, graph.trig, store/ and graph.html."""
     from kg.build import build as run_build
@@ -174,7 +188,15 @@ def build(
                 options=options,
                 progress=progress,
                 fresh=fresh,
+                workers=workers,
+                cache=cache,
+                dask=dask,
             )
+            if partitions is not None:
+                from kg.distributed import write_partitions
+
+                write_partitions(summary.outputs["store"], partitions)
+                summary.outputs["nquads"] = partitions
         except KgError as error:
             raise _fail(error) from error
     table = RichTable(title=f"kg build: {summary.documents} documents, {summary.quads} quads")

@@ -15,7 +15,13 @@ from kg.extract.dates import When, document_date, find_dates, resolve
 from kg.extract.mentions import TokenMention, find_mentions, slug
 from kg.extract.posts import post_facts, role_references
 from kg.extract.events import attack_facts, authorship_facts, negotiation_facts, veto_facts
-from kg.extract.relations import RawFact, resolution_mentions, sentence_context, verb_facts
+from kg.extract.relations import (
+    RawFact,
+    Words,
+    resolution_mentions,
+    sentence_context,
+    verb_facts,
+)
 from kg.extract.votes import tally_facts, vote_facts
 from kg.extract.resolutions import ResolutionMention, adopted_by_verb, find_resolutions
 from kg.gazetteer import Gazetteer
@@ -109,8 +115,9 @@ def local_resolution_key(doc_id: str, index: int) -> str:
 def _raw_facts(
     doc: Doc, mentions: list[TokenMention], resolutions: list[TokenMention]
 ) -> Iterator[tuple[Span, RawFact]]:
+    words = Words.of(doc)
     for sent in doc.sents:
-        ctx = sentence_context(sent, mentions, resolutions)
+        ctx = sentence_context(sent, mentions, resolutions, words)
         for rule in (
             verb_facts,
             negotiation_facts,

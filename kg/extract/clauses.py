@@ -39,6 +39,9 @@ def quote_mask(sent: Span) -> set[int]:
     """Indices of tokens inside quotations that hold a whole clause (a verb with its subject):
     quoted speech is not the clause's own claim. A quoted phrase ("« soutenir des efforts »")
     stays visible."""
+    text = sent.text
+    if not any(quote in text for quote in '«“"'):
+        return set()  # no quotation opens in this sentence
     segments: list[list[int]] = []
     current: list[int] | None = None
     for token in sent:
@@ -61,11 +64,13 @@ def quote_mask(sent: Span) -> set[int]:
     return mask
 
 
-def clause_window(trigger: Token, masked: set[int]) -> tuple[int, int]:
-    """Token range of the clause around ``trigger``: between contrastive connectives, semicolons,
-    closing quotes and a trailing reporting clause (", a déclaré X")."""
-    sent = trigger.sent
-    start, end = sent.start, sent.end
+def _boundaries(sent: Span) -> list[int]:
+    """Indices of the tokens of ``sent`` that end a clause, found once per sentence (kept in the
+    ``Doc``'s ``user_data``, so they live as long as the parse they come from)."""
+    known: dict[int, list[int]] = sent.doc.user_data.setdefault("kg.clause_boundaries", {})
+    if sent.start in known:
+        return known[sent.start]
+    found = []
     for token in sent:
         boundary = (
             token.lower_ in _BOUNDARY_WORDS
@@ -75,12 +80,24 @@ def clause_window(trigger: Token, masked: set[int]) -> tuple[int, int]:
         if token.text == "," and token.i + 2 < sent.end:
             following = token.doc[token.i + 1 : token.i + 4]
             boundary = boundary or any(t.lemma_ in SPEECH and t.pos_ == "VERB" for t in following)
-        if not boundary or token.i in masked:
+        if boundary:
+            found.append(token.i)
+    known[sent.start] = found
+    return found
+
+
+def clause_window(trigger: Token, masked: set[int]) -> tuple[int, int]:
+    """Token range of the clause around ``trigger``: between contrastive connectives, semicolons,
+    closing quotes and a trailing reporting clause (", a déclaré X")."""
+    sent = trigger.sent
+    start, end = sent.start, sent.end
+    for i in _boundaries(sent):
+        if i in masked:
             continue
-        if token.i < trigger.i:
-            start = token.i + 1
-        elif token.i > trigger.i:
-            end = token.i
+        if i < trigger.i:
+            start = i + 1
+        elif i > trigger.i:
+            end = i
             break
     return start, end
 

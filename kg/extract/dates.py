@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import dateparser
 
@@ -43,8 +44,15 @@ _PUBLISHED = re.compile(
 )
 
 
+# Every date expression holds a digit, a weekday or a relative word: text without any has none
+# (``DATE_RE`` tries an empty match at every word, slow on long text).
+_DATE_HINT = re.compile(rf"\d|{'|'.join(WEEKDAYS)}|aujourd|demain|hier", re.IGNORECASE)
+
+
 def find_dates(text: str) -> list[re.Match[str]]:
     """Date expressions in ``text``: weekdays, day and month, English dates, hier/demain."""
+    if not _DATE_HINT.search(text):
+        return []
     return [m for m in DATE_RE.finditer(text) if m.group(0).strip()]
 
 
@@ -86,6 +94,13 @@ def parse_iso(value: str | None) -> When | None:
     return When(value, precision)
 
 
+@lru_cache(maxsize=4096)
+def _english_date(text: str) -> date | None:
+    """An English date ("March 2, 2022"), parsed once per distinct text (dateparser is slow)."""
+    parsed = dateparser.parse(text, languages=["en"])
+    return parsed.date() if parsed else None
+
+
 def _month(name: str) -> int:
     name = name.lower().replace("fevrier", "février").replace("aout", "août")
     return MONTHS.index(name.replace("decembre", "décembre")) + 1
@@ -106,9 +121,9 @@ def document_date(text: str, metadata: str | None) -> When | None:
             day = _day(int(match["year"]), _month(match["month"]), int(match["day"]))
             found += [day] if day else []
         elif match["en"]:
-            parsed = dateparser.parse(match["en"], languages=["en"])
+            parsed = _english_date(match["en"])
             if parsed:
-                found.append(parsed.date())
+                found.append(parsed)
     return When(max(found).isoformat(), "day") if found else None
 
 
@@ -126,8 +141,8 @@ def resolve(
     """The date an expression found by ``DATE_RE`` designates, relative to the document date."""
     day = anchor.day if anchor else None
     if match["en"]:
-        parsed = dateparser.parse(match["en"], languages=["en"])
-        return When(parsed.date().isoformat(), "day") if parsed else None
+        parsed = _english_date(match["en"])
+        return When(parsed.isoformat(), "day") if parsed else None
     if match["day"]:
         month, number = _month(match["month"]), int(match["day"])
         year = (

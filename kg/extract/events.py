@@ -35,14 +35,18 @@ def _round(window: Span) -> int | None:
     return None
 
 
+_NEGOTIATION_WORDS = R.NEGOTIATION_NOUNS | R.NEGOTIATION_VERBS
+_VETO = frozenset({"veto"})
+
+
 def negotiation_facts(ctx: Context) -> Iterator[RawFact]:
     """negotiatedWith between the parties of talks: "pourparlers russo-ukrainiens", "entre X et Y",
     "discuter avec X", "négociations avec les Russes"; hosts and venues are not parties."""
     doc = ctx.sent.doc
-    for token in ctx.sent:
+    for token in ctx.triggers(_NEGOTIATION_WORDS):
         noun = token.lemma_ in R.NEGOTIATION_NOUNS or token.lower_ in R.NEGOTIATION_NOUNS
         verb = token.lemma_ in R.NEGOTIATION_VERBS and token.pos_ == "VERB"
-        if token.i in ctx.masked or not (noun or verb):
+        if not (noun or verb):
             continue
         start, end = clause_window(token, ctx.masked)
         near = in_window(ctx, token.i + 1, min(token.i + 4, end), frozenset({T.STATE}))
@@ -151,8 +155,8 @@ def _target_of(noun: Token, pool: Sequence[TokenMention]) -> list[TokenMention]:
 def attack_facts(ctx: Context) -> Iterator[RawFact]:
     """attacked, from nouns: "l'invasion de l'Ukraine par Moscou", "les frappes russes sur
     plusieurs villes ukrainiennes", "la Russie lançait son opération militaire en Ukraine"."""
-    for token in ctx.sent:
-        if token.i in ctx.masked or token.pos_ != "NOUN" or token.lemma_ not in R.ATTACK_NOUNS:
+    for token in ctx.triggers(R.ATTACK_NOUNS):
+        if token.pos_ != "NOUN" or token.lemma_ not in R.ATTACK_NOUNS:
             continue
         if token.lemma_ == "opération" and not any(c.lemma_ == "militaire" for c in token.children):
             continue
@@ -195,8 +199,8 @@ def veto_facts(ctx: Context) -> Iterator[RawFact]:
     """vetoed, from the noun: "la Russie a opposé son veto à un projet", "bloqué par un veto
     américain", "le veto opposé par la Russie à un projet", "ayant fait usage de son droit de
     veto" (not "dispose d'un droit de veto")."""
-    for token in ctx.sent:
-        if token.lemma_ != "veto" or token.pos_ != "NOUN" or token.i in ctx.masked:
+    for token in ctx.triggers(_VETO):
+        if token.lemma_ != "veto" or token.pos_ != "NOUN":
             continue
         pool = ctx.mentions
         right = token.head if token.head.lemma_ == "droit" else None

@@ -159,7 +159,13 @@ def _nested_bodies(
 def _compound_demonyms(doc: Doc, gaz: Gazetteer, taken: set[int]) -> list[TokenMention]:
     """ "russo-ukrainiens" names two states, "ukraino-biélorusse" too (one token or three)."""
     out = []
-    for token in doc:
+    texts = [t.text for t in doc]
+    hyphenated = [  # a compound has a hyphen in its first token or right after it
+        i
+        for i, text in enumerate(texts)
+        if "-" in text or (i + 1 < len(texts) and texts[i + 1] == "-")
+    ]
+    for token in (doc[i] for i in hyphenated):
         if token.i in taken or token.is_space:
             continue
         end = token.i + 1

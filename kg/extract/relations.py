@@ -38,6 +38,24 @@ class RawFact:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The lemma and lower-case form of every token of a document, read once per document so
+    that the rules look for their trigger words in lists rather than token by token."""
+
+    lemmas: tuple[str, ...]
+    lowers: tuple[str, ...]
+
+    @classmethod
+    def of(cls, doc: Doc) -> Words:
+        """The words of ``doc``."""
+        lemmas, lowers = [], []
+        for token in doc:
+            lemmas.append(token.lemma_)
+            lowers.append(token.lower_)
+        return cls(tuple(lemmas), tuple(lowers))
+
+
 @dataclass(slots=True)
 class Context:
     """What the rules see of one sentence."""
@@ -47,6 +65,31 @@ class Context:
     resolutions: list[TokenMention]
     masked: set[int]
     earlier: list[TokenMention]
+    words: Words | None = None
+    present: frozenset[str] = frozenset()
+
+    def triggers(self, wanted: frozenset[str]) -> list[Token]:
+        """Unmasked tokens of the sentence whose lemma or lower-case form is in ``wanted``."""
+        if self.words is None:
+            return [
+                t
+                for t in self.sent
+                if (t.lemma_ in wanted or t.lower_ in wanted) and t.i not in self.masked
+            ]
+        if self.present.isdisjoint(wanted):
+            return []
+        lemmas, lowers, doc = self.words.lemmas, self.words.lowers, self.sent.doc
+        return [
+            doc[i]
+            for i in range(self.sent.start, self.sent.end)
+            if (lemmas[i] in wanted or lowers[i] in wanted) and i not in self.masked
+        ]
+
+    def mentions_any(self, wanted: frozenset[str]) -> bool:
+        """Whether a token of the sentence has its lemma or lower-case form in ``wanted``."""
+        if self.words is None:
+            return any(t.lemma_ in wanted or t.lower_ in wanted for t in self.sent)
+        return not self.present.isdisjoint(wanted)
 
 
 def in_window(
@@ -262,11 +305,12 @@ def _left_subject(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenM
     return left[-1:]
 
 
+_TRIGGER_WORDS = frozenset(word for rule in R.VERB_RULES for word in rule.lemmas)
+
+
 def verb_facts(ctx: Context) -> Iterator[RawFact]:
     """Facts of the simple verb and noun rules (visits, meetings, condemnations, …)."""
-    for token in ctx.sent:
-        if token.i in ctx.masked:
-            continue
+    for token in ctx.triggers(_TRIGGER_WORDS):
         for rule in R.VERB_RULES:
             if not _is_trigger(token, rule):
                 continue
@@ -331,13 +375,23 @@ def resolution_mentions(
 
 
 def sentence_context(
-    sent: Span, mentions: list[TokenMention], resolutions: list[TokenMention]
+    sent: Span,
+    mentions: list[TokenMention],
+    resolutions: list[TokenMention],
+    words: Words | None = None,
 ) -> Context:
-    """The view of one sentence the rules work on."""
+    """The view of one sentence the rules work on (``words``: the document's, if read)."""
+    present = (
+        frozenset(words.lemmas[sent.start : sent.end] + words.lowers[sent.start : sent.end])
+        if words is not None
+        else frozenset()
+    )
     return Context(
         sent,
         [m for m in mentions if sent.start <= m.start < sent.end],
         [r for r in resolutions if r.start < sent.end],
         quote_mask(sent),
         [m for m in mentions if sent.start - 80 <= m.start < sent.start],
+        words,
+        present,
     )

@@ -110,10 +110,27 @@ def _position(token: Token) -> str | None:
     return None
 
 
+# Every lemma ``_position`` can accept, besides forms starting with "absten".
+_POSITION_LEMMAS = frozenset({"abstenir", "abstenu", "abstention", "opposer", "voter"})
+
+
+def _position_candidates(ctx: Context) -> list[Token]:
+    """Unmasked tokens of the sentence that may state a vote position (a cheap first filter)."""
+    if ctx.words is None:
+        return [t for t in ctx.sent if t.i not in ctx.masked]
+    wanted = _POSITION_LEMMAS | R.SUPPORT_TEXT
+    lemmas, lowers, doc = ctx.words.lemmas, ctx.words.lowers, ctx.sent.doc
+    return [
+        doc[i]
+        for i in range(ctx.sent.start, ctx.sent.end)
+        if (lemmas[i] in wanted or lowers[i].startswith("absten")) and i not in ctx.masked
+    ]
+
+
 def vote_facts(ctx: Context) -> Iterator[RawFact]:
     """Votes of named states, with the count the clause gives for that position."""
     doc = ctx.sent.doc
-    triggers = [t for t in ctx.sent if t.i not in ctx.masked and _position(t)]
+    triggers = [t for t in _position_candidates(ctx) if _position(t)]
     for index, token in enumerate(triggers):
         start, end = clause_window(token, ctx.masked)
         stop = min(triggers[index + 1].i if index + 1 < len(triggers) else end, end)
@@ -184,11 +201,12 @@ def _resolution_for(token: Token, ctx: Context) -> TokenMention | None:
 def tally_facts(ctx: Context) -> Iterator[RawFact]:
     """Tallies written as numbers ("adoptée par 93 voix pour, 24 contre et 58 abstentions"), in
     sentences about a ballot or a resolution only (not "une demande rejetée par 107 voix")."""
-    if not any(t.lemma_ in _BALLOT or t.lower_ in _BALLOT for t in ctx.sent):
+    if not ctx.mentions_any(_BALLOT):
         return
     counts: dict[str, int] = {}
+    text = ctx.sent.text
     for position, pattern in _TALLY_PATTERNS:
-        for match in pattern.finditer(ctx.sent.text):
+        for match in pattern.finditer(text):
             value = number(match.group(1).strip())
             if value is not None and 0 < value < 200:
                 counts.setdefault(position, value)

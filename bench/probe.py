@@ -1,0 +1,132 @@
+"""One measured job of the build benchmark, run by ``bench/run.py`` in a process of its own.
+
+Prints one JSON object on its last line of output: the job's timings (model load apart), the
+documents and words it processed. The parent reads the peak memory from the operating system.
+
+    python bench/probe.py raw DIR [--model M]
+    python bench/probe.py build DIR OUT [--model M] [--workers N] [--no-cache]
+    python bench/probe.py query STORE NAME [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import kg.build
+from kg.annotate import DEFAULT_MODEL
+from kg.parallel import BATCH_SIZE
+
+
+def _texts(folder: Path) -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+
+
+def raw(folder: Path, model: str) -> dict[str, Any]:
+    """Bare ``nlp.pipe`` of the model (its full pipeline, as shipped) over the files' texts."""
+    import spacy
+
+    texts = _texts(folder)
+    started = time.perf_counter()
+    nlp = spacy.load(model)
+    loaded = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE))
+    done = time.perf_counter()
+    return {
+        "docs": len(texts),
+        "tokens": tokens,
+        "load_s": loaded - started,
+        "run_s": done - loaded,
+        "pipes": nlp.pipe_names,
+    }
+
+
+def build(folder: Path, out: Path, model: str, workers: int, cache: bool) -> dict[str, Any]:
+    """``kg.build.build`` as ``kg build`` calls it; the extraction is timed apart."""
+    spent = {"extract_s": 0.0}
+    extract_all = kg.build.extract_all
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return extract_all(*args, **kwargs)
+        finally:
+            spent["extract_s"] += time.perf_counter() - started
+
+    kg.build.extract_all = timed  # type: ignore[assignment]  # the benchmark's own probe
+    started = time.perf_counter()
+    if workers == 1:  # the parent runs spaCy: load the model first to time it apart
+        from kg.annotate import load_pipeline
+
+        load_pipeline(model)
+    loaded = time.perf_counter()
+    summary = kg.build.build(
+        [folder], out=out, model=model, html=False, workers=workers, cache=cache
+    )
+    done = time.perf_counter()
+    return {
+        "docs": summary.documents,
+        "quads": summary.quads,
+        "load_s": loaded - started,
+        "run_s": done - loaded,
+        "extract_s": spent["extract_s"],
+        "rest_s": done - loaded - spent["extract_s"],
+        "skipped": len(summary.skipped),
+    }
+
+
+# Parameters of the shipped queries that take one.
+QUERY_PARAMS = {"entity": {"name": "Russie"}}
+
+
+def query(store_dir: Path, name: str, runs: int) -> dict[str, Any]:
+    """Milliseconds of ``runs`` executions of a shipped query, all rows read, after a warm-up."""
+    import pyoxigraph as ox
+
+    from kg.query import shipped_queries
+
+    store = ox.Store.read_only(str(store_dir))
+    text = shipped_queries()[name].read_text(encoding="utf-8")
+    params = {ox.Variable(k): ox.Literal(v) for k, v in QUERY_PARAMS.get(name, {}).items()}
+    times, rows = [], 0
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        results = store.query(text, use_default_graph_as_union=True, substitutions=params)
+        rows = sum(1 for _ in results)
+        times.append((time.perf_counter() - started) * 1000)
+    counted = times[1:] or times
+    return {
+        "median_ms": statistics.median(counted),
+        "min_ms": min(counted),
+        "max_ms": max(counted),
+        "first_ms": times[0],
+        "rows": rows,
+        "runs": len(counted),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("job", choices=("raw", "build", "query"))
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("out", nargs="?")
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-cache", dest="cache", action="store_false")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if args.job == "raw":
+        result = raw(args.folder, args.model)
+    elif args.job == "query":
+        result = query(args.folder, args.out, args.runs)
+    else:
+        result = build(args.folder, Path(args.out), args.model, args.workers, args.cache)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""The extraction cache: one document's ``DocResult`` per file, keyed by content and pipeline.
+
+A result is reused only when the document's text (with its metadata date) and the whole
+pipeline are unchanged: the kg version, the spaCy version, the model's name and version, and a
+digest of the package's code and of the ontology and gazetteer files. Each pipeline version has
+its own folder (``out/cache/<version>/``), so a change of code or model never reads an old
+result. Files are written atomically (a temporary file renamed into place): an interrupted build
+leaves no half-written entry, and concurrent writers of the same entry write the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import replace
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import spacy
+
+from kg.model import DocResult, Document
+
+log = logging.getLogger(__name__)
+
+_PACKAGE = Path(__file__).resolve().parent
+_ONTOLOGY = _PACKAGE.parent / "ontology"
+
+
+def _files_digest(*folders: Path) -> str:
+    """SHA-256 over the names and contents of the code and data files under ``folders``."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".ttl", ".tsv", ".json"):
+                digest.update(str(path.relative_to(folder)).encode("utf-8") + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _model_version(model: str) -> str:
+    """The installed model package's version, or a digest of a model folder's ``meta.json``."""
+    meta = Path(model) / "meta.json"
+    if meta.is_file():
+        return hashlib.sha256(meta.read_bytes()).hexdigest()
+    try:
+        return metadata.version(model)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@cache
+def pipeline_version(model: str) -> str:
+    """A digest naming everything an extraction result depends on besides the document.
+
+    >>> len(pipeline_version("fr_core_news_md"))
+    16
+    """
+    try:
+        kg_version = metadata.version("kg")
+    except metadata.PackageNotFoundError:
+        kg_version = "unknown"
+    parts = (
+        kg_version,
+        spacy.about.__version__,
+        model,
+        _model_version(model),
+        _files_digest(_PACKAGE, _ONTOLOGY),
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def document_key(document: Document) -> str:
+    """The cache key of a document: what the extraction reads of it (text and metadata date)."""
+    parts = (document.text, str(document.body_start), document.date or "")
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+class ResultCache:
+    """Extraction results of one pipeline version under ``root/<version>/``."""
+
+    def __init__(self, root: Path, model: str) -> None:
+        self.folder = root / pipeline_version(model)
+
+    def _path(self, document: Document) -> Path:
+        key = document_key(document)
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, document: Document) -> DocResult | None:
+        """The cached result of ``document`` (with this document's source and title), if any.
+
+        An unreadable entry counts as a miss and is rewritten by the next ``put``.
+        """
+        path = self._path(document)
+        try:
+            with path.open("rb") as handle:
+                result = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as err:
+            log.debug("%s: unreadable cache entry (%s)", path, err)
+            return None
+        if not isinstance(result, DocResult):
+            return None
+        return replace(result, document=document)
+
+    def put(self, result: DocResult) -> None:
+        """Store a result atomically; a cache that cannot be written is logged, not fatal."""
+        path = self._path(result.document)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(
+                "wb", dir=path.parent, prefix=".tmp-", delete=False
+            ) as handle:
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, path)
+        except OSError as err:
+            log.warning("%s: cannot write the extraction cache (%s)", path.parent, err)

@@ -1,0 +1,91 @@
+"""Running the spaCy pipeline and the extraction rules over documents, in one or N processes.
+
+Each process loads the pipeline once (``annotate.load_pipeline`` is cached per process) and
+streams its documents through ``nlp.pipe`` in batches. Worker processes are started with
+``spawn``: they import ``kg`` afresh, so the ``kg_sentence_hints`` component is registered in
+them, and nothing of the parent (open stores, threads) is inherited by a fork.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
+from itertools import islice
+
+from kg.annotate import load_pipeline
+from kg.extract import extract_document
+from kg.extract.noise import blank_furniture
+from kg.gazetteer import load_gazetteer
+from kg.ingest import Skipped
+from kg.model import DocResult, Document
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 32
+
+Outcome = DocResult | Skipped
+
+
+def extract_stream(documents: Iterable[Document], *, model: str) -> Iterator[Outcome]:
+    """The extraction result of each document, in order, in this process.
+
+    A document whose extraction fails becomes a ``Skipped`` with the reason; the others go on.
+    """
+    nlp = load_pipeline(model)
+    gaz = load_gazetteer()
+    pending: deque[Document] = deque()
+
+    def texts() -> Iterator[str]:
+        for document in documents:
+            pending.append(document)
+            yield blank_furniture(document.body)
+
+    for doc in nlp.pipe(texts(), batch_size=BATCH_SIZE):
+        document = pending.popleft()
+        try:
+            yield extract_document(document, doc, nlp, gaz)
+        except Exception as err:  # noqa: BLE001 - one odd text must not cost the whole corpus
+            log.warning(
+                "%s: extraction failed, skipped (%s: %s)", document.source, type(err).__name__, err
+            )
+            log.debug("extraction failure", exc_info=True)
+            yield Skipped(document.source, f"extraction failed ({type(err).__name__})")
+
+
+def extract_batch(documents: Sequence[Document], model: str) -> list[Outcome]:
+    """The results of a batch of documents (the unit of work of a worker process)."""
+    return list(extract_stream(documents, model=model))
+
+
+def batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """Consecutive lists of ``size`` documents (the last may be shorter).
+
+    >>> [len(b) for b in batches(range(5), 2)]
+    [2, 2, 1]
+    """
+    iterator = iter(documents)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def extract_processes(
+    documents: Sequence[Document], *, model: str, workers: int
+) -> Iterator[Outcome]:
+    """The results of ``documents`` in order, computed by ``workers`` spawned processes.
+
+    Work goes out in batches of ``BATCH_SIZE`` documents, smaller when there are few documents
+    so that every process gets some; one process (or one document) runs here, without a pool.
+    """
+    workers = min(workers, len(documents))
+    if workers <= 1:
+        yield from extract_stream(documents, model=model)
+        return
+    size = max(1, min(BATCH_SIZE, math.ceil(len(documents) / workers)))
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers) as pool:
+        work = partial(extract_batch, model=model)
+        for results in pool.imap(work, batches(documents, size)):
+            yield from results

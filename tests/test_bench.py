@@ -1,0 +1,42 @@
+"""The build benchmark runs end to end at a tiny scale (timings are measured, never asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import source_texts, write_corpus  # noqa: E402
+
+
+def test_bench_corpus_copies_are_unique(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path / "corpus", 2 * len(source_texts()) + 1)
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    assert len(set(texts)) == len(texts)
+    assert texts[0].startswith(source_texts()[0][1].rstrip())
+
+
+def test_bench_run_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    command = [sys.executable, str(ROOT / "bench" / "run.py"), "--docs", "4", "--mem-docs", "2,4"]
+    command += ["--triples", "3000", "--runs", "1", "--json", str(out), "--work", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert set(results) >= {
+        "machine", "model", "docs", "words", "raw_pipe", "build", "build_no_cache", "ratio",
+        "workers", "rebuild", "memory", "store", "queries",
+    }  # fmt: skip
+    assert results["docs"] == 4
+    assert set(results["ratio"]) >= {"docs_per_s", "docs_per_s_whole", "extraction_only"}
+    assert set(results["workers"]) >= {"workers_1", "workers_2", "speedup_whole"}
+    assert set(results["memory"]["peak_rss_mib"]) == {"2", "4"}
+    assert results["store"]["quads"] >= 3000
+    assert {p.stem for p in (ROOT / "queries").glob("*.rq")} == set(results["queries"])
+    assert all("median_ms" in q for q in results["queries"].values())
+    assert "ratio kg build / raw" in done.stdout

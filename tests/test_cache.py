@@ -1,0 +1,88 @@
+"""The extraction cache: a document is reused only when its text and the pipeline are unchanged."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from kg.annotate import load_pipeline
+from kg.build import build, extract_all
+from kg.cache import ResultCache, document_key, pipeline_version
+from kg.ingest import parse_document
+from kg.model import Document
+from tests.conftest import SEEDS, SeedBuild
+
+TEXT = "Le président français Emmanuel Macron s'est rendu à Pékin, où il a rencontré Xi Jinping."
+
+
+def _document(text: str = TEXT, source: str = "a.txt") -> Document:
+    return parse_document(text, source)
+
+
+def test_cache_hit_returns_the_stored_result(tmp_path: Path) -> None:
+    document = _document()
+    (fresh,), _ = extract_all([document], cache_dir=tmp_path)
+    assert fresh.facts
+    # An entry written by hand is what a hit returns: the pipeline does not run again.
+    ResultCache(tmp_path, "fr_core_news_md").put(replace(fresh, facts=()))
+    (again,), _ = extract_all([document], cache_dir=tmp_path)
+    assert again.facts == ()
+    assert again.document == document
+
+
+def test_cache_hit_takes_the_current_source(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "fr_core_news_md")
+    (result,), _ = extract_all([_document()], cache_dir=tmp_path)
+    moved = _document(source="renamed.txt")
+    hit = cache.get(moved)
+    assert hit is not None and hit.document.source == "renamed.txt"
+    assert hit.facts == result.facts
+
+
+def test_cache_misses_when_the_text_changes(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "fr_core_news_md")
+    extract_all([_document()], cache_dir=tmp_path)
+    changed = _document(TEXT + " Ils ont signé un accord.")
+    assert cache.get(changed) is None
+    assert document_key(changed) != document_key(_document())
+
+
+def test_cache_unreadable_entry_is_a_miss_and_rewritten(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "fr_core_news_md")
+    document = _document()
+    extract_all([document], cache_dir=tmp_path)
+    (entry,) = tmp_path.rglob("*.pickle")
+    entry.write_bytes(b"not a pickle")
+    assert cache.get(document) is None
+    (result,), _ = extract_all([document], cache_dir=tmp_path)
+    assert result.facts
+    assert cache.get(document) == result
+
+
+def test_cache_pipeline_version_depends_on_the_model() -> None:
+    assert pipeline_version("fr_core_news_md") != pipeline_version("fr_core_news_sm")
+    assert pipeline_version("fr_core_news_md") == pipeline_version("fr_core_news_md")
+
+
+def test_cache_rebuild_gives_the_same_bytes(tmp_path: Path, seed_build: SeedBuild) -> None:
+    out = tmp_path / "out"
+    build([SEEDS], out=out, html=False)
+    assert len(list((out / "cache").rglob("*.pickle"))) == seed_build.summary.documents
+    first = (out / "graph.trig").read_bytes()
+    build([SEEDS], out=out, html=False)
+    assert (out / "graph.trig").read_bytes() == first
+    assert first == (seed_build.out / "graph.trig").read_bytes()
+
+
+def test_cache_off_writes_no_cache(tmp_path: Path) -> None:
+    build([SEEDS / "000_1ff86d23f0ea9ca0.txt"], out=tmp_path, html=False, cache=False)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_cache_all_cached_does_not_touch_the_pipeline(tmp_path: Path) -> None:
+    document = _document()
+    extract_all([document], cache_dir=tmp_path)
+    before = load_pipeline.cache_info()
+    (result,), _ = extract_all([document], cache_dir=tmp_path)
+    assert load_pipeline.cache_info() == before
+    assert result.facts
