@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kg import fileio, prov, rdf, store
+from kg import fileio, prov, rdf, store, writers
 from kg.annotate import DEFAULT_MODEL, load_pipeline
 from kg.cache import ResultCache
 from kg.extract import extract_document
@@ -85,8 +85,9 @@ def extract_all(
         outcomes = extract_processes(todo, model=model, workers=workers)
     failed = []
     done = len(documents) - len(missing)
-    if progress and done:
-        progress("extract", done, len(documents))
+    if progress:  # cached documents count as extracted, one by one (the first is reported)
+        for count in range(1, done + 1):
+            progress("extract", count, len(documents))
     for index, outcome in zip(missing, outcomes, strict=True):
         done += 1
         if progress:
@@ -98,6 +99,22 @@ def extract_all(
         if cache is not None:
             cache.put(outcome)
     return [result for result in found if result is not None], failed
+
+
+def _model_info(model: str) -> prov.Model:
+    """The pipeline's name and version from its ``meta.json``, without loading it (an
+    all-cached build never loads the model)."""
+    from importlib.metadata import version
+
+    from spacy import util
+
+    try:
+        folder = Path(model) if Path(model).is_dir() else util.get_package_path(model)
+        meta = util.load_meta(folder / "meta.json")
+    except (OSError, ValueError, ImportError):
+        return prov.model_info(model)
+    name = f"{meta.get('lang', '')}_{meta.get('name', model)}".strip("_")
+    return prov.Model(name, str(meta.get("version", "")), version("spacy"))
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -165,14 +182,30 @@ def build(
     dataset = rdf.to_dataset(results, catalogue, dates, summary.near_duplicates)
     steps = 4 if html else 3
     report("write store", 1, steps)
-    summary.store_update = store.update_store(out / "store", rdf.nquads(dataset), fresh=fresh)
-    if summary.store_update.kept:  # documents of earlier builds: the files show the whole store
-        dataset = store.to_dataset(out / "store")
-    report("write graph.ttl", 2, steps)
-    rdf.write_turtle(dataset, out / "graph.ttl")
-    report("write graph.trig", 3, steps)
-    rdf.write_trig(dataset, out / "graph.trig")
-    summary.quads = summary.store_update.quads
+    quads = rdf.nquads(dataset)
+    update = store.update_store(out / "store", quads, fresh=fresh)
+    summary.store_update = update
+    # The graph files show what the store holds. When it holds this build's graphs alone, they
+    # are written from an in-memory copy (Oxigraph reads its disk store about ten times more
+    # slowly), and this build's rdflib graphs serve new TriG blocks; otherwise from the store.
+    if update.kept:
+        source = store.open_store(out / "store")
+    else:
+        source = store.memory_store(quads)
+    del quads
+    try:
+        report("write graph.ttl", 2, steps)
+        writers.write_turtle(source, out / "graph.ttl")
+        report("write graph.trig", 3, steps)
+        writers.write_trig(
+            source,
+            out / "graph.trig",
+            blocks=out / "cache" / "trig-blocks.bin" if cache else None,
+            dataset=None if update.kept else dataset,
+        )
+    finally:
+        del source
+    summary.quads = update.quads
     summary.outputs = {
         "turtle": out / "graph.ttl",
         "trig": out / "graph.trig",
@@ -181,13 +214,15 @@ def build(
     if html:
         from kg.view import write_html
 
+        if update.kept:  # documents of earlier builds: the view shows the whole store
+            dataset = store.to_dataset(out / "store")
         report("write graph.html", 4, steps)
         summary.outputs["html"] = write_html(dataset, out / "graph.html")
     # Times and versions go to their own file: the data files stay byte-for-byte reproducible.
     record = prov.prov_graph(
         documents,
         summary.outputs,
-        model=prov.model_info(model),
+        model=_model_info(model),
         started=started,
         ended=datetime.now(timezone.utc),
     )

@@ -1,16 +1,14 @@
-"""The whole Python-to-RDF mapping: catalogue graph, one named graph per document, writers."""
+"""The whole Python-to-RDF mapping: catalogue graph, one named graph per document (the graph
+files are written from the store by :mod:`kg.writers`)."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, XSD
 
-from kg import fileio
 from kg.corroborate import Corroboration, corroborate, fact_key, tally_check
 from kg.duplicates import NearDuplicate
 from kg.model import DocResult, Document, EntityType, Fact
@@ -235,33 +233,10 @@ def named_graphs(dataset: Dataset) -> list[Graph]:
     return sorted(graphs, key=lambda g: str(g.identifier))
 
 
-def write_turtle(dataset: Dataset, path: Path) -> None:
-    """All graphs merged into one Turtle file."""
-    union = _bound(Graph())
-    for graph in named_graphs(dataset):
-        for triple in graph:
-            union.add(triple)
-    fileio.write_text(path, union.serialize(format="turtle"))
-
-
-def write_trig(dataset: Dataset, path: Path) -> None:
-    """One named graph per document, in IRI order (rdflib does not order TriG graphs)."""
-    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-    blocks = [header]
-    for graph in named_graphs(dataset):
-        body = _bound(Graph()).__iadd__(graph).serialize(format="turtle")
-        body = re.sub(r"^@prefix[^\n]*\n", "", body, flags=re.MULTILINE).strip()
-        name = graph.identifier.n3(_bound(Graph()).namespace_manager)  # type: ignore[union-attr]
-        blocks.append(f"\n{name} {{\n{body}\n}}\n")
-    fileio.write_text(path, "".join(blocks))
-
-
 def nquads(dataset: Dataset) -> str:
-    """Sorted N-Quads of every named graph (rdflib's writer escapes line breaks in literals)."""
-    quads = Dataset()
-    for graph in named_graphs(dataset):
-        target = quads.graph(graph.identifier)
-        for triple in graph:
-            target.add(triple)
-    text = quads.serialize(format="nquads")
+    """Sorted N-Quads of every named graph (rdflib's writer escapes line breaks in literals).
+
+    The dataset is serialised as it is (its default graph is empty): no copy.
+    """
+    text = dataset.serialize(format="nquads")
     return "".join(sorted(set(text.splitlines(keepends=True)) - {"\n"}))

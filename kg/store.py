@@ -134,6 +134,13 @@ def replace_store(path: Path, nquads: str) -> int:
     return count
 
 
+def memory_store(nquads: str) -> ox.Store:
+    """An in-memory store holding the N-Quads, in the store's normal form."""
+    memory = ox.Store()
+    memory.bulk_load(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
+    return memory
+
+
 def graphs_of(nquads: str) -> Graphs:
     """N-Quads grouped by named graph, as the store holds them (quads of the default graph are
     ignored).
@@ -401,16 +408,22 @@ def write_files(path: Path) -> list[Path]:
 
     ``graph.ttl``, ``graph.trig`` and ``graph.html`` then show what the store holds.
     """
-    from kg import rdf
+    from kg import writers
 
-    dataset = to_dataset(path)
     written = []
-    for name, write in (("graph.ttl", rdf.write_turtle), ("graph.trig", rdf.write_trig)):
-        if (path.parent / name).exists():
-            write(dataset, path.parent / name)
-            written.append(path.parent / name)
+    store = open_store(path)
+    try:
+        for name, write in (
+            ("graph.ttl", writers.write_turtle),
+            ("graph.trig", writers.write_trig),
+        ):
+            if (path.parent / name).exists():
+                write(store, path.parent / name)
+                written.append(path.parent / name)
+    finally:
+        del store
     if (path.parent / "graph.html").exists():
         from kg.view import write_html
 
-        written.append(write_html(dataset, path.parent / "graph.html"))
+        written.append(write_html(to_dataset(path), path.parent / "graph.html"))
     return written
