@@ -39,3 +39,18 @@ def test_query_parameter_is_bound_not_pasted(seed_build: SeedBuild) -> None:
     table = to_table(execute("entity", store=seed_build.out / "store", params={"name": evil}))
     assert table.rows == ()
     assert to_table(execute("votes", store=seed_build.out / "store")).rows
+
+
+@pytest.mark.parametrize(
+    "name,column", [("votes", "state"), ("votes", "resolution"), ("evidence", "document")]
+)
+def test_query_projected_column_narrows_rows(seed_build: SeedBuild, name: str, column: str) -> None:
+    # Binding a column with --param keeps exactly the rows that have that value.
+    store = seed_build.out / "store"
+    every = to_table(execute(name, store=store))
+    index = every.variables.index(column)
+    value = every.rows[0][index]
+    assert value is not None
+    narrowed = to_table(execute(name, store=store, params={column: f"<{value}>"}))
+    assert narrowed.rows == tuple(row for row in every.rows if row[index] == value)
+    assert narrowed.rows
