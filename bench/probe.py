@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from timing import time_query
+
 import kg.build
 from kg.annotate import DEFAULT_MODEL
 from kg.parallel import BATCH_SIZE
@@ -89,15 +91,9 @@ def query(store_dir: Path, name: str, runs: int) -> dict[str, Any]:
 
     from kg.query import shipped_queries
 
-    store = ox.Store.read_only(str(store_dir))
     text = shipped_queries()[name].read_text(encoding="utf-8")
     params = {ox.Variable(k): ox.Literal(v) for k, v in QUERY_PARAMS.get(name, {}).items()}
-    times, rows = [], 0
-    for _ in range(runs + 1):
-        started = time.perf_counter()
-        results = store.query(text, use_default_graph_as_union=True, substitutions=params)
-        rows = sum(1 for _ in results)
-        times.append((time.perf_counter() - started) * 1000)
+    times, rows = time_query(store_dir, text, params, runs)
     counted = times[1:] or times
     return {
         "median_ms": statistics.median(counted),

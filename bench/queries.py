@@ -17,9 +17,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
+
+from timing import time_query
 
 HERE = Path(__file__).resolve().parent
 QUERIES = HERE.parent / "queries"
@@ -33,17 +34,11 @@ def measure(store: Path, text: str, params: dict[str, str], runs: int) -> dict[s
     """Milliseconds of ``runs`` executions after one warm-up, all rows read."""
     import pyoxigraph as ox
 
-    db = ox.Store.read_only(str(store))
     bound = {
         ox.Variable(k): ox.NamedNode(v[1:-1]) if v.startswith("<") else ox.Literal(v)
         for k, v in params.items()
     }
-    times, rows = [], 0
-    for _ in range(runs + 1):
-        started = time.perf_counter()
-        results = db.query(text, use_default_graph_as_union=True, substitutions=bound)
-        rows = sum(1 for _ in results)
-        times.append((time.perf_counter() - started) * 1000)
+    times, rows = time_query(store, text, bound, runs)
     return {"median_ms": statistics.median(times[1:]), "first_ms": times[0], "rows": rows}
 
 
