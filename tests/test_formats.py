@@ -240,3 +240,46 @@ def test_formats_cli_bad_input_is_one_line(args: list[str], message: str, tmp_pa
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("graph.ttl", ExportFormat.TURTLE), ("graph.trig", ExportFormat.TRIG)]
+)
+def test_formats_build_files_read_alike_by_four_parsers(
+    name: str,
+    kind: ExportFormat,
+    seed_build: SeedBuild,
+    expected: dict[str, int],
+    riot: list[str],
+    rapper: str,
+) -> None:
+    """The build's own files (graph.ttl comes from Oxigraph's writer, graph.trig from rdflib's)
+    give the same count to rdflib, pyoxigraph, Jena riot and raptor's rapper."""
+    path = seed_build.out / name
+    dataset = rdflib.Dataset()
+    dataset.parse(path, format=RDFLIB[kind])
+    counts = {
+        "rdflib": len(set(dataset.quads((None, None, None, None)))),
+        "pyoxigraph": len(set(pyoxigraph.parse(path=str(path), format=OXIGRAPH[kind]))),
+    }
+    run = subprocess.run(
+        [*riot, f"--syntax={RIOT_SYNTAX[kind]}", "--count", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    found = re.search(r"(?:Triples|Quads) = ([\d,]+)", run.stdout + run.stderr)
+    assert run.returncode == 0 and found, run.stdout + run.stderr
+    counts["riot"] = int(found[1].replace(",", ""))
+    run = subprocess.run(
+        [rapper, "-i", RAPPER[kind], "-c", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    found = re.search(r"returned (\d+) triples", run.stdout + run.stderr)
+    assert run.returncode == 0 and found, run.stdout + run.stderr
+    counts["rapper"] = int(found[1])
+    assert set(counts.values()) == {_expected(kind, expected)}, counts
