@@ -74,16 +74,25 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def descendants(pid: int) -> list[int]:
-    """Every live process below ``pid`` (Linux /proc)."""
+    """Every live process below ``pid`` (Linux /proc); threads and processes that end while it
+    looks are passed over."""
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        for child in (task / "children").read_text().split():
+        try:
+            children = (task / "children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for child in children:
             found += [int(child), *descendants(int(child))]
     return found
 
 
 def cmdline(pid: int) -> bytes:
-    return Path(f"/proc/{pid}/cmdline").read_bytes()
+    """The command line of ``pid``, empty when it has ended."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
 
 
 def start(args: list[str], ready: str) -> subprocess.Popen[bytes]:
