@@ -8,7 +8,7 @@ the shingle sets reaches ``THRESHOLD``. Exact copies never get here: ingest skip
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
@@ -56,31 +56,52 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
+class NearDuplicateIndex:
+    """Documents added one at a time; each is compared with the earlier ones as it comes.
+
+    Only the MinHash sketches stay in memory (in the LSH index); the shingles of a candidate are
+    made again from its body, which ``body_of(doc_id)`` gives back.
+    """
+
+    def __init__(self, body_of: Callable[[str], str], *, threshold: float = THRESHOLD) -> None:
+        self.lsh = MinHashLSH(threshold=_LSH_THRESHOLD, num_perm=_PERMUTATIONS)
+        self.body_of = body_of
+        self.threshold = threshold
+        self.sources: dict[str, str] = {}
+        self.found: set[NearDuplicate] = set()
+
+    def add(self, document: Document) -> None:
+        """Index a document and record its near-duplicates among the documents added before."""
+        grams = shingles(blank_furniture(document.body))
+        if not grams or document.id in self.sources:
+            return
+        sketch = MinHash(num_perm=_PERMUTATIONS, seed=_SEED)
+        sketch.update_batch([gram.encode("utf-8") for gram in sorted(grams)])
+        for other in sorted(self.lsh.query(sketch)):
+            score = jaccard(grams, shingles(blank_furniture(self.body_of(other))))
+            if score >= self.threshold:
+                pair = sorted(((document.id, document.source), (other, self.sources[other])))
+                (first, first_source), (second, second_source) = pair
+                self.found.add(
+                    NearDuplicate(first, second, round(score, 3), first_source, second_source)
+                )
+        self.lsh.insert(document.id, sketch)
+        self.sources[document.id] = document.source
+
+    def pairs(self) -> list[NearDuplicate]:
+        """The near-duplicate pairs found so far, in id order."""
+        return sorted(self.found)
+
+
 def near_duplicates(
     documents: Sequence[Document], *, threshold: float = THRESHOLD
 ) -> list[NearDuplicate]:
     """Pairs of documents whose article bodies are near-duplicates, in id order."""
-    lsh = MinHashLSH(threshold=_LSH_THRESHOLD, num_perm=_PERMUTATIONS)
-    sets: dict[str, set[str]] = {}
-    sources: dict[str, Document] = {}
-    found: set[NearDuplicate] = set()
+    bodies = {d.id: d.body for d in documents}
+    index = NearDuplicateIndex(bodies.__getitem__, threshold=threshold)
     for document in documents:
-        grams = shingles(blank_furniture(document.body))
-        if not grams or document.id in sets:
-            continue
-        sketch = MinHash(num_perm=_PERMUTATIONS, seed=_SEED)
-        sketch.update_batch([gram.encode("utf-8") for gram in sorted(grams)])
-        for other in sorted(lsh.query(sketch)):
-            score = jaccard(grams, sets[other])
-            if score >= threshold:
-                first, second = sorted((document, sources[other]), key=lambda d: d.id)
-                found.add(
-                    NearDuplicate(first.id, second.id, round(score, 3), first.source, second.source)
-                )
-        lsh.insert(document.id, sketch)
-        sets[document.id] = grams
-        sources[document.id] = document
-    return sorted(found)
+        index.add(document)
+    return index.pairs()
 
 
 def clusters(pairs: Iterable[NearDuplicate]) -> dict[str, str]:

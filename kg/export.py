@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from enum import Enum
 from functools import cache
 from importlib.resources import files
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg import fileio
@@ -181,18 +180,22 @@ def _quads(dataset: Dataset) -> Dataset:
 
 
 def _trig(dataset: Dataset) -> str:
-    """TriG without the ``GRAPH`` keyword (raptor's parser rejects it): ``<name> { … }``."""
-    names = _bound(Graph()).namespace_manager
-    blocks = ["".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))]
-    for graph in graphs(dataset):
-        body = _bound(Graph()).__iadd__(graph).serialize(format="turtle")
-        body = re.sub(r"^@prefix[^\n]*\n", "", body, flags=re.MULTILINE).strip()
-        if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
-            blocks.append(f"\n{{\n{body}\n}}\n")
-        else:
-            name = URIRef(str(graph.identifier)).n3(names)
-            blocks.append(f"\n{name} {{\n{body}\n}}\n")
-    return "".join(blocks)
+    """TriG as ``graph.trig`` holds it (Oxigraph's writer, one block per named graph in IRI
+    order, triples sorted; no ``GRAPH`` keyword: raptor's parser rejects it). Triples of the
+    default graph, if any, come first."""
+    import pyoxigraph as ox
+
+    from kg import writers as files
+
+    data = _quads(dataset).serialize(format="nquads")
+    store = ox.Store()
+    store.load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    default = files.sort_quads(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    text = files.trig_bytes(store)
+    if default:
+        head, body = text[: len(files.HEADER)], text[len(files.HEADER) :]
+        text = head + b"\n" + files.turtle(default) + body
+    return text.decode("utf-8")
 
 
 def _jsonld(dataset: Dataset) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -25,7 +26,6 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from kg import fileio
-from kg.model import Document
 from kg.rdf import doc_iri
 from kg.vocab import ID, KG
 
@@ -75,8 +75,16 @@ def _time(moment: datetime) -> Literal:
     return Literal(moment.isoformat(timespec="seconds"), datatype=XSD.dateTime)
 
 
+class Input(NamedTuple):
+    """A document the build read: its id, where it was read from, its ``kg:contentHash``."""
+
+    id: str
+    source: str
+    content_hash: str
+
+
 def prov_graph(
-    documents: Sequence[Document],
+    documents: Sequence[Input],
     outputs: Mapping[str, Path],
     *,
     model: Model,
@@ -98,12 +106,12 @@ def prov_graph(
         "schema": SCHEMA,
         "spdx": SPDX,
         "kg": KG._NS,
-        "kgdoc": doc_iri(""),
+        "kgdoc": URIRef(doc_iri("")),
         "dcterms": DCTERMS,
         "xsd": XSD,
     }.items():
         graph.bind(prefix, namespace)
-    hashes = sorted(hashlib.sha256(d.text.encode()).hexdigest() for d in documents)
+    hashes = sorted(d.content_hash.removeprefix("sha256:") for d in documents)
     key = hashlib.sha256(
         "\x1f".join([*hashes, model.name, model.version, started.isoformat()]).encode()
     ).hexdigest()[:16]
@@ -128,12 +136,11 @@ def prov_graph(
     graph.add((pipeline, SCHEMA.runtimePlatform, Literal(f"spaCy {model.spacy_version}")))
 
     for document in documents:
-        node = doc_iri(document.id)
+        node = URIRef(doc_iri(document.id))
         graph.add((activity, PROV.used, node))
         graph.add((node, RDF.type, PROV.Entity))
         graph.add((node, KG.sourcePath, Literal(document.source)))
-        digest = hashlib.sha256(document.text.encode()).hexdigest()
-        graph.add((node, KG.contentHash, Literal("sha256:" + digest)))
+        graph.add((node, KG.contentHash, Literal(document.content_hash)))
 
     for name, path in sorted(outputs.items()):
         node = URIRef(path.resolve().as_uri())

@@ -8,7 +8,7 @@ the same body's text on the same day, or with the same quoted operative text, is
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -185,6 +185,26 @@ def _resolution_label(info: ResolutionInfo, gaz: Gazetteer) -> str:
 def resolve(results: Iterable[DocResult], gaz: Gazetteer) -> tuple[list[DocResult], Catalogue]:
     """Canonical keys for people and resolutions; the entity catalogue of the corpus."""
     results = list(results)
+    rename, merged = canonical_keys(results)
+    out = [rename_keys(r, rename) for r in results]
+    return out, _catalogue(out, merged, gaz)
+
+
+def resolve_corpus(
+    results: Sequence[DocResult], gaz: Gazetteer
+) -> tuple[list[DocResult], Catalogue, dict[str, str]]:
+    """``resolve``, also returning the renaming, to apply to other copies of the same results
+    (a build resolves compact copies and renames each full result as it writes it)."""
+    rename, merged = canonical_keys(results)
+    out = [rename_keys(r, rename) for r in results]
+    return out, _catalogue(out, merged, gaz), rename
+
+
+def canonical_keys(
+    results: Sequence[DocResult],
+) -> tuple[dict[str, str], dict[str, ResolutionInfo]]:
+    """The renaming of person and resolution keys to their canonical keys, and the merged
+    description of each resolution."""
     union = _Union()
     label_of: dict[str, str] = {}
     names: Counter[str] = Counter()
@@ -211,11 +231,12 @@ def resolve(results: Iterable[DocResult], gaz: Gazetteer) -> tuple[list[DocResul
         members = [k for k in names if union.find(k) == root and len(label_of[k].split()) >= 2]
         best = max(members or [root], key=lambda k: (names[k], -len(label_of[k]), k))
         rename[key] = best
-    out = [_rename(r, rename) for r in results]
-    return out, _catalogue(out, merged, gaz)
+    return rename, merged
 
 
-def _rename(result: DocResult, rename: dict[str, str]) -> DocResult:
+def rename_keys(result: DocResult, rename: dict[str, str]) -> DocResult:
+    """A result with its entity keys renamed (duplicate facts dropped)."""
+
     def key(k: str) -> str:
         return rename.get(k, k)
 

@@ -18,6 +18,9 @@ swapped in, so the previous store stays usable until the new one is complete.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from kg import fileio
 from kg.errors import StoreError
 
 if TYPE_CHECKING:
@@ -42,6 +46,7 @@ _NS = _BASE + "ns#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _TYPE = ox.NamedNode(_RDF + "type")
 _SUBJECT = ox.NamedNode(_RDF + "subject")
+SUBJECT = _SUBJECT
 _DOCUMENT = ox.NamedNode(_NS + "Document")
 _SOURCE = ox.NamedNode(_NS + "sourcePath")
 _FACT = ox.NamedNode(_NS + "Fact")
@@ -167,6 +172,7 @@ def update_store(path: Path, nquads: str, *, fresh: bool = False) -> StoreUpdate
         fresh: rebuild the store from these quads alone, dropping documents of earlier builds.
     """
     _recover(path)
+    forget_digests(path)
     if fresh or not path.exists():
         graphs = graphs_of(nquads)
         count = replace_store(path, nquads)
@@ -354,6 +360,7 @@ def remove_documents(path: Path, docs: Sequence[str]) -> StoreUpdate:
         StoreError: a name matches no document of the store (nothing is removed then).
     """
     store = open_writable(path)
+    forget_digests(path)
     try:
         in_store = _documents(store)
         targets: list[ox.NamedNode] = []
@@ -411,19 +418,163 @@ def write_files(path: Path) -> list[Path]:
     from kg import writers
 
     written = []
-    store = open_store(path)
-    try:
-        for name, write in (
-            ("graph.ttl", writers.write_turtle),
-            ("graph.trig", writers.write_trig),
-        ):
-            if (path.parent / name).exists():
-                write(store, path.parent / name)
-                written.append(path.parent / name)
-    finally:
-        del store
+    turtle, trig = path.parent / "graph.ttl", path.parent / "graph.trig"
+    if turtle.exists() or trig.exists():
+        store = open_store(path)
+        try:
+            # Both are written (the streaming writer makes them together); a missing one
+            # comes back, which is harmless.
+            written += writers.write_store_files(store, turtle, trig)
+        finally:
+            del store
     if (path.parent / "graph.html").exists():
         from kg.view import write_html
 
         written.append(write_html(to_dataset(path), path.parent / "graph.html"))
     return written
+
+
+def _digests_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}-digests.json")
+
+
+def forget_digests(path: Path) -> None:
+    """Drop the record of graph digests next to the store at ``path`` (its graphs then are
+    compared triple by triple by the next build). Anything that writes the store calls this
+    before writing."""
+    with contextlib.suppress(FileNotFoundError):
+        _digests_path(path).unlink()
+
+
+def graph_digest(quads: Sequence[ox.Quad]) -> str:
+    """A digest of a graph's sorted quads."""
+    return hashlib.sha256("\n".join(map(str, quads)).encode("utf-8")).hexdigest()
+
+
+class DocumentWriter:
+    """A build's store update, one document graph at a time (documents stream through it).
+
+    Without a store at ``path`` (or with ``fresh``), a new store is filled beside it and swapped in
+    by :meth:`finish`. Otherwise each changed document graph is replaced in one transaction, a
+    graph whose digest (or, with no digest recorded, whose triples) did not change is not written,
+    documents of earlier builds are kept, and the catalogue is written last. The digests of the
+    graphs are recorded next to the store (``.store-digests.json``), removed while the store is
+    being written, so a build stopped halfway never leaves a digest that the store contradicts.
+    """
+
+    def __init__(self, path: Path, sources: dict[str, str], *, fresh: bool = False) -> None:
+        """``sources``: this build's document IRIs and the source each was read from."""
+        _recover(path)
+        self.path = path
+        try:
+            recorded = json.loads(_digests_path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            recorded = {}
+        self.recorded: dict[str, str] = recorded if isinstance(recorded, dict) else {}
+        forget_digests(path)
+        self.digests: dict[str, str] = {}
+        self.fresh = fresh or not path.exists()
+        self.in_store: dict[ox.NamedNode, str] = {}
+        if self.fresh:
+            self.target = path.with_name(path.name + ".new")
+            shutil.rmtree(self.target, ignore_errors=True)
+            self.store = ox.Store(str(self.target))
+        else:
+            self.store = open_writable(path)
+            self.in_store = _documents(self.store)
+        ours = {_place(s) for s in sources.values()}
+        mine = {ox.NamedNode(g) for g in sources}
+        self.drop_for: dict[str, list[ox.NamedNode]] = defaultdict(list)
+        kept = []
+        for graph, source in self.in_store.items():
+            if graph in mine:
+                continue
+            if _place(source) in ours:  # the same file read again, its text changed
+                self.drop_for[_place(source)].append(graph)
+            else:
+                kept.append(graph)
+        self.kept = sorted(kept, key=lambda g: g.value)
+        self.written: list[str] = []
+        self.removed = sorted(g.value for graphs in self.drop_for.values() for g in graphs)
+        self.unchanged = 0
+        self.catalogue_written = False
+
+    def document(self, graph: ox.NamedNode, quads: Sequence[ox.Quad], source: str) -> None:
+        """Write one document graph of this build (sorted quads) unless the store has it."""
+        digest = graph_digest(quads)
+        self.digests[graph.value] = digest
+        drop = self.drop_for.pop(_place(source), [])
+        try:
+            if self.fresh:
+                self.store.extend(quads)
+            elif not drop and graph in self.in_store and self._same(graph, quads, digest):
+                self.unchanged += 1
+                return
+            else:
+                _replace_graphs(self.store, [*drop, graph], graph, {q.triple for q in quads})
+        except OSError as err:
+            raise StoreError(f"{self.path}: cannot write the store ({err})") from err
+        self.written.append(graph.value)
+
+    def _same(self, graph: ox.NamedNode, quads: Sequence[ox.Quad], digest: str) -> bool:
+        if graph.value in self.recorded:
+            return self.recorded[graph.value] == digest
+        return _triples(self.store, graph) == {q.triple for q in quads}
+
+    def kept_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
+        """A kept document graph (of an earlier build), sorted; its digest is recorded."""
+        quads = sorted(
+            self.store.quads_for_pattern(None, None, None, graph), key=lambda q: str(q.triple)
+        )
+        self.digests[graph.value] = graph_digest(quads)
+        return quads
+
+    def catalogue(self, triples: set[ox.Triple], kept: Graphs, documents: Graphs) -> set[ox.Triple]:
+        """Write the catalogue (see :func:`merge_catalogue`) last; returns what it holds."""
+        try:
+            for leftovers in self.drop_for.values():  # a replaced source with no new graph
+                _replace_graphs(self.store, leftovers, None, set())
+            self.drop_for.clear()
+            old = set() if self.fresh else _triples(self.store, CATALOGUE)
+            catalogue = merge_catalogue(triples, old, kept, documents)
+            if catalogue != old:
+                _replace_graphs(self.store, [CATALOGUE], CATALOGUE, catalogue)
+                self.catalogue_written = True
+        except OSError as err:
+            raise StoreError(f"{self.path}: cannot write the store ({err})") from err
+        return catalogue
+
+    def abort(self) -> None:
+        """Stop writing: a fresh store being filled is thrown away (the previous one stays);
+        graphs already replaced in an existing store stay replaced, each whole."""
+        if hasattr(self, "store"):
+            with contextlib.suppress(OSError):
+                self.store.flush()
+            del self.store
+        if self.fresh:
+            shutil.rmtree(self.target, ignore_errors=True)
+
+    def finish(self) -> StoreUpdate:
+        """Flush (and swap in a fresh store); record the digests. Returns what was done."""
+        self.store.flush()
+        count = len(self.store)
+        del self.store
+        if self.fresh:
+            old = self.path.with_name(self.path.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            if self.path.exists():
+                self.path.rename(old)
+            self.target.rename(self.path)
+            shutil.rmtree(old, ignore_errors=True)
+        fileio.write_text(
+            _digests_path(self.path), json.dumps(self.digests, sort_keys=True, indent=0)
+        )
+        return StoreUpdate(
+            written=tuple(self.written),
+            unchanged=self.unchanged,
+            removed=tuple(self.removed),
+            kept=len(self.kept),
+            catalogue_written=self.catalogue_written,
+            quads=count,
+            fresh=self.fresh,
+        )

@@ -1,115 +1,184 @@
-"""``graph.ttl`` and ``graph.trig`` written from the Oxigraph store, so they show what it holds.
+"""``graph.ttl`` and ``graph.trig``, written graph by graph by Oxigraph's serialisers (Rust).
 
-- ``graph.ttl`` (every named graph merged, each triple once) is serialised by Oxigraph's Turtle
-  writer (Rust) over the triples sorted by their N-Triples form: subjects grouped, byte-for-byte
-  reproducible, one prefix per entity kind (``state:FR``, ``statement:…``).
-- ``graph.trig`` keeps rdflib's Turtle layout inside each ``<graph> { … }`` block, because
-  ``kg export --format trig`` (rdflib) must give the same bytes. Each block depends only on its
-  graph's triples, so blocks are kept in a cache file keyed by a digest of the graph's sorted
-  N-Triples: a rebuild serialises only the graphs that changed (usually one document and the
-  catalogue).
+Both files are streamed: a build hands each named graph to :class:`GraphFiles` as soon as it is
+made, and nothing of the corpus stays in memory but the triples several graphs may share. The
+layout is byte-for-byte reproducible and does not depend on how the graphs were made (in this
+build, or read back from the store):
+
+- ``graph.trig``: the prefixes, then one ``<graph> { … }`` block per named graph in IRI order
+  (document graphs, then the catalogue), its triples sorted by their N-Triples form. ``kg export
+  --format trig`` writes the same bytes.
+- ``graph.ttl`` (every named graph merged, each triple once): the prefixes, then each document's
+  own triples (its node, statements and evidence, which no other graph holds) in the documents'
+  IRI order, then one section with the catalogue and the direct edges between entities (which
+  several documents may state), each once, sorted.
 """
 
 from __future__ import annotations
 
-import hashlib
-import pickle
-import re
-from importlib.metadata import version
+import contextlib
+import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
 
 from kg import fileio
-from kg.rdf import PREFIXES, _bound
+from kg.errors import KgError
+from kg.rdf import PER_DOCUMENT, PREFIXES
 
-_HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-_BLOCKS_VERSION = f"1 rdflib {version('rdflib')} {sorted(_PREFIXES.items())}"
+HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())).encode()
 
 
-def _named_graphs(store: ox.Store) -> list[ox.NamedNode]:
+def sort_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Quads in the order of their N-Triples form (the files' canonical order)."""
+    return sorted(quads, key=lambda quad: str(quad.triple))
+
+
+def _body(data: bytes) -> bytes:
+    """Oxigraph's output without its ``@prefix`` lines (their order is its hash map's)."""
+    start = 0
+    while data.startswith(b"@prefix ", start):
+        start = data.index(b"\n", start) + 1
+    return data[start:]
+
+
+def turtle(triples: Sequence[ox.Triple | ox.Quad]) -> bytes:
+    """Sorted triples as Turtle with the project's prefixes, no prefix lines."""
+    if not triples:
+        return b""
+    plain = [t.triple if isinstance(t, ox.Quad) else t for t in triples]
+    return _body(ox.serialize(plain, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+
+
+def trig_block(quads: Sequence[ox.Quad]) -> bytes:
+    """One named graph's sorted quads as a TriG block (no ``GRAPH`` keyword: raptor rejects it)."""
+    if not quads:
+        return b""
+    return b"\n" + _body(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+
+
+def per_document(triple: ox.Triple | ox.Quad) -> bool:
+    """Whether a triple of a document graph belongs to that graph alone (its subject is the
+    document, or one of its statement or evidence nodes)."""
+    subject = triple.subject
+    return isinstance(subject, ox.NamedNode) and subject.value.startswith(PER_DOCUMENT)
+
+
+class _Stream:
+    """A file written bit by bit into a temporary file, renamed over the target on ``commit``."""
+
+    def __init__(self, path: Path) -> None:
+        fileio.ensure_folder(path.parent)
+        self.path = path
+        self.tmp = fileio.temporary_path(path)
+        try:
+            self.handle: BinaryIO = open(self.tmp, "wb")  # noqa: SIM115 (closed in commit/abort)
+        except OSError as err:
+            raise KgError(f"{path}: cannot write ({err.strerror or err})") from err
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.handle.write(data)
+        except OSError as err:
+            self.abort()
+            raise KgError(f"{self.path}: cannot write ({err.strerror or err})") from err
+
+    def commit(self) -> Path:
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.replace(self.tmp, self.path)
+        except OSError as err:
+            self.abort()
+            raise KgError(f"{self.path}: cannot write ({err.strerror or err})") from err
+        return self.path
+
+    def abort(self) -> None:
+        self.handle.close()
+        with contextlib.suppress(OSError):
+            self.tmp.unlink()
+
+
+class GraphFiles:
+    """``graph.ttl`` and ``graph.trig`` written as the graphs come, in IRI order.
+
+    Call :meth:`document` for each document graph in IRI order, :meth:`catalogue` with the
+    catalogue graph, then :meth:`finish`. Until ``finish``, the previous files stay in place.
+    """
+
+    def __init__(self, turtle_path: Path, trig_path: Path) -> None:
+        self.ttl = _Stream(turtle_path)
+        try:
+            self.trig = _Stream(trig_path)
+        except KgError:
+            self.ttl.abort()
+            raise
+        self.ttl.write(HEADER)
+        self.trig.write(HEADER)
+        self.shared: set[ox.Triple] = set()
+
+    def document(self, quads: Sequence[ox.Quad]) -> None:
+        """One document graph's quads, sorted (see :func:`sort_quads`)."""
+        own = [q for q in quads if per_document(q)]
+        self.shared.update(q.triple for q in quads if not per_document(q))
+        if own:
+            self.ttl.write(b"\n" + turtle(own))
+        self.trig.write(trig_block(quads))
+
+    def catalogue(self, quads: Sequence[ox.Quad]) -> None:
+        """The catalogue graph's quads (or another graph's: all of its triples are shared),
+        sorted, after the document graphs."""
+        self.trig.write(trig_block(quads))
+        self.shared.update(q.triple for q in quads)
+
+    def finish(self) -> tuple[Path, Path]:
+        """Write the shared section; replace both files."""
+        shared = sorted(self.shared, key=str)
+        self.shared = set()
+        if shared:
+            self.ttl.write(b"\n" + turtle(shared))
+        return self.ttl.commit(), self.trig.commit()
+
+    def abort(self) -> None:
+        """Leave the previous files as they were."""
+        self.ttl.abort()
+        self.trig.abort()
+
+
+def named_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """The store's named graphs in IRI order."""
     names = (g for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     return sorted(names, key=lambda g: g.value)
 
 
-def write_turtle(store: ox.Store, path: Path) -> Path:
-    """The union of the store's named graphs as Turtle (Oxigraph's writer), each triple once,
-    in the order of their N-Triples lines."""
-    lines: set[bytes] = set()
-    for name in _named_graphs(store):
-        lines.update(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name).splitlines(True))
-    triples = ox.parse(b"".join(sorted(lines)), format=ox.RdfFormat.N_TRIPLES)
-    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES)
-    return fileio.write_bytes(path, (_HEADER + "\n").encode("utf-8") + _without_prefixes(data))
+def graph_quads(store: ox.Store, name: ox.NamedNode) -> list[ox.Quad]:
+    """One named graph of the store, sorted."""
+    return sort_quads(store.quads_for_pattern(None, None, None, name))
 
 
-def _without_prefixes(data: bytes) -> bytes:
-    """Oxigraph's output without its ``@prefix`` lines (their order is its hash map's)."""
-    lines = data.split(b"\n", len(_PREFIXES))
-    if len(lines) <= len(_PREFIXES) or not all(x.startswith(b"@prefix") for x in lines[:-1]):
-        return data if data.strip() else b""
-    return lines[-1]
-
-
-def write_trig(
-    store: ox.Store,
-    path: Path,
-    *,
-    blocks: Path | None = None,
-    dataset: Dataset | None = None,
-) -> Path:
-    """One ``<graph> { … }`` block per named graph of the store, in IRI order.
-
-    Args:
-        store: the store to write.
-        path: the TriG file.
-        blocks: a cache file of serialised blocks (read, then rewritten with the blocks used).
-        dataset: the build's own graphs, when at hand: a new block is serialised from there
-            rather than parsed back from the store.
-    """
-    cached = _read_blocks(blocks)
-    used: dict[str, str] = {}
-    names = _bound(Graph()).namespace_manager
-    parts = [_HEADER]
-    for name in _named_graphs(store):
-        lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name).splitlines(True)
-        if not lines:
-            continue
-        lines.sort()
-        text = b"".join(lines)
-        key = hashlib.sha256(name.value.encode() + b"\n" + text).hexdigest()
-        block = cached.get(key)
-        if block is None:
-            block = _block(name, text, dataset, names)
-        used[key] = block
-        parts.append(block)
-    fileio.write_text(path, "".join(parts))
-    if blocks is not None and used != cached:
-        fileio.write_bytes(blocks, pickle.dumps((_BLOCKS_VERSION, used), protocol=5))
-    return path
-
-
-def _block(name: ox.NamedNode, text: bytes, dataset: Dataset | None, names: object) -> str:
-    """rdflib's Turtle of one graph (as ``rdf.write_trig`` and ``kg export`` write it)."""
-    identifier = URIRef(name.value)
-    graph = _bound(Graph())
-    source = dataset.graph(identifier) if dataset is not None else None
-    if source is not None and len(source):
-        graph += source
-    else:
-        graph.parse(data=text.decode("utf-8"), format="nt")
-    body = graph.serialize(format="turtle")
-    body = re.sub(r"^@prefix[^\n]*\n", "", body, flags=re.MULTILINE).strip()
-    return f"\n{identifier.n3(names)} {{\n{body}\n}}\n"  # type: ignore[arg-type]
-
-
-def _read_blocks(path: Path | None) -> dict[str, str]:
-    if path is None or not path.is_file():
-        return {}
+def write_store_files(store: ox.Store, turtle_path: Path, trig_path: Path) -> tuple[Path, Path]:
+    """``graph.ttl`` and ``graph.trig`` of everything the store holds."""
+    names = named_graphs(store)
+    documents = [n for n in names if n.value.startswith(PER_DOCUMENT[0])]
+    others = [n for n in names if not n.value.startswith(PER_DOCUMENT[0])]
+    files = GraphFiles(turtle_path, trig_path)
     try:
-        stamp, blocks = pickle.loads(path.read_bytes())
-    except Exception:  # a damaged or foreign cache file is only a cache: start again
-        return {}
-    return blocks if stamp == _BLOCKS_VERSION and isinstance(blocks, dict) else {}
+        for name in documents:
+            files.document(graph_quads(store, name))
+        for name in others:  # the catalogue (and any other named graph, in IRI order)
+            files.catalogue(graph_quads(store, name))
+        return files.finish()
+    except BaseException:
+        files.abort()
+        raise
+
+
+def trig_bytes(store: ox.Store) -> bytes:
+    """The TriG of a store, as ``graph.trig`` holds it (each named graph a block, IRI order)."""
+    parts = [HEADER]
+    for name in named_graphs(store):
+        parts.append(trig_block(graph_quads(store, name)))
+    return b"".join(parts)

@@ -68,7 +68,9 @@ def test_duplicates_linked_and_counted_once(tmp_path: Path) -> None:
     graph.parse(tmp_path / "out" / "graph.trig", format="trig")
     pair = summary.near_duplicates[0]
     links = list(graph.quads((None, KG.nearDuplicateOf, None, None)))
-    assert [(s, o) for s, _, o, _ in links] == [(doc_iri(pair.first), doc_iri(pair.second))]
+    assert [(s, o) for s, _, o, _ in links] == [
+        (rdflib.URIRef(doc_iri(pair.first)), rdflib.URIRef(doc_iri(pair.second)))
+    ]
     rows = graph.query(
         """SELECT ?support (COUNT(DISTINCT ?statement) AS ?statements) WHERE { GRAPH ?g {
              ?fact a kg:Fact ; rdf:subject ?s ; rdf:predicate kg:visited ; rdf:object ?o ;
