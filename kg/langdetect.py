@@ -22,7 +22,7 @@ LANGUAGES = (
     Language.UKRAINIAN,
     Language.ARABIC,
 )
-SAMPLE_CHARS = 3000
+SAMPLE_CHARS = 1000
 MIN_WORDS = 8
 # lingua returns no language when the two best are closer than this: such a text is kept.
 MIN_DISTANCE = 0.05

@@ -55,6 +55,8 @@ _SUPPORT = ox.NamedNode(_NS + "supportCount")
 _NON_NEGATIVE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 
 Graphs = dict[ox.NamedNode, set[ox.Triple]]
+# A fresh store is filled by bulk loads of this many quads (about 20 MB of Python objects).
+_BATCH_QUADS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,6 +500,7 @@ class DocumentWriter:
         self.removed = sorted(g.value for graphs in self.drop_for.values() for g in graphs)
         self.unchanged = 0
         self.catalogue_written = False
+        self.pending: list[ox.Quad] = []
 
     def document(self, graph: ox.NamedNode, quads: Sequence[ox.Quad], source: str) -> None:
         """Write one document graph of this build (sorted quads) unless the store has it."""
@@ -505,8 +508,10 @@ class DocumentWriter:
         self.digests[graph.value] = digest
         drop = self.drop_for.pop(_place(source), [])
         try:
-            if self.fresh:
-                self.store.extend(quads)
+            if self.fresh:  # loaded in large batches (no transaction: the store is swapped in)
+                self.pending += quads
+                if len(self.pending) >= _BATCH_QUADS:
+                    self._load_pending()
             elif not drop and graph in self.in_store and self._same(graph, quads, digest):
                 self.unchanged += 1
                 return
@@ -515,6 +520,10 @@ class DocumentWriter:
         except OSError as err:
             raise StoreError(f"{self.path}: cannot write the store ({err})") from err
         self.written.append(graph.value)
+
+    def _load_pending(self) -> None:
+        self.store.bulk_extend(self.pending)
+        self.pending = []
 
     def _same(self, graph: ox.NamedNode, quads: Sequence[ox.Quad], digest: str) -> bool:
         if graph.value in self.recorded:
@@ -532,6 +541,7 @@ class DocumentWriter:
     def catalogue(self, triples: set[ox.Triple], kept: Graphs, documents: Graphs) -> set[ox.Triple]:
         """Write the catalogue (see :func:`merge_catalogue`) last; returns what it holds."""
         try:
+            self._load_pending()
             for leftovers in self.drop_for.values():  # a replaced source with no new graph
                 _replace_graphs(self.store, leftovers, None, set())
             self.drop_for.clear()
