@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = (ROOT / "seeds", ROOT / "dev" / "texts")
+LONG = 600
 META = re.compile(r"\A\s*(date|url)\s*:?\s+\S+\s*\Z")
 
 
@@ -45,7 +46,23 @@ def paragraphs(text: str) -> list[str]:
         lines = [x for x in block.splitlines() if not META.match(x)]
         if lines:
             out.append("\n".join(lines).strip())
-    return [b for b in out if b]
+    return [piece for block in out if block for piece in _split(block)]
+
+
+def _split(block: str, size: int = LONG) -> list[str]:
+    """A block longer than ``size`` characters cut after sentences into pieces of about that
+    size (one seed article is a single block)."""
+    if len(block) <= size:
+        return [block]
+    pieces, current = [], ""
+    for sentence in re.split(r"(?<=[.!?»])\s+", block):
+        current = f"{current} {sentence}".strip()
+        if len(current) >= size // 2:
+            pieces.append(current)
+            current = ""
+    if current:
+        pieces.append(current)
+    return pieces
 
 
 def mixed_copy(sources: list[list[str]], number: int) -> str:

@@ -276,6 +276,25 @@ def _replace_graphs(
         store.update("\n".join(parts).removesuffix(" ;"))
 
 
+def _change_graph(
+    store: ox.Store, graph: ox.NamedNode, gone: set[ox.Triple], added: set[ox.Triple]
+) -> None:
+    """Remove and add triples of one graph in a single SPARQL update (one transaction): a
+    rebuild changes a few lines of a large catalogue."""
+    if any(isinstance(n, ox.BlankNode) for t in gone | added for n in t):  # not in DATA blocks
+        _replace_graphs(store, [graph], graph, (_triples(store, graph) - gone) | added)
+        return
+    parts = []
+    if gone:
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in gone)
+        parts.append(f"DELETE DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+    if added:
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in added)
+        parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+    if parts:
+        store.update(" ;\n".join(parts))
+
+
 def merge_catalogue(
     new: set[ox.Triple],
     old: set[ox.Triple],
@@ -547,8 +566,13 @@ class DocumentWriter:
             self.drop_for.clear()
             old = set() if self.fresh else _triples(self.store, CATALOGUE)
             catalogue = merge_catalogue(triples, old, kept, documents)
-            if catalogue != old:
-                _replace_graphs(self.store, [CATALOGUE], CATALOGUE, catalogue)
+            if self.fresh:
+                self.store.bulk_extend(
+                    ox.Quad(t.subject, t.predicate, t.object, CATALOGUE) for t in catalogue
+                )
+                self.catalogue_written = True
+            elif catalogue != old:
+                _change_graph(self.store, CATALOGUE, old - catalogue, catalogue - old)
                 self.catalogue_written = True
         except OSError as err:
             raise StoreError(f"{self.path}: cannot write the store ({err})") from err
