@@ -11,14 +11,23 @@ from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from corpus import source_texts, write_corpus  # noqa: E402
+from corpus import paragraphs, source_texts, write_corpus  # noqa: E402
+
+from kg.duplicates import near_duplicates  # noqa: E402
+from kg.model import Document  # noqa: E402
 
 
-def test_bench_corpus_copies_are_unique(tmp_path: Path) -> None:
-    paths = write_corpus(tmp_path / "corpus", 2 * len(source_texts()) + 1)
+def test_bench_corpus_documents_are_unique_and_not_near_duplicates(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path / "corpus", 4 * len(source_texts()) + 1)
     texts = [p.read_text(encoding="utf-8") for p in paths]
     assert len(set(texts)) == len(texts)
-    assert texts[0].startswith(source_texts()[0][1].rstrip())
+    sources = [paragraphs(text) for _, text in source_texts()]
+    for number in (0, 1, len(sources)):  # an article's lead, then paragraphs of the articles
+        blocks = paragraphs(texts[number])
+        assert blocks[0] == sources[number % len(sources)][0]
+        assert all(any(b in article for article in sources) for b in blocks[1:-1])
+    documents = [Document(str(i), t, str(i)) for i, t in enumerate(texts)]
+    assert near_duplicates(documents) == []
 
 
 def test_bench_run_writes_every_figure(tmp_path: Path) -> None:
