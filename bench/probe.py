@@ -20,7 +20,7 @@ from typing import Any
 from timing import time_query
 
 import kg.build
-from kg.annotate import DEFAULT_MODEL
+from kg.model import DEFAULT_MODEL
 from kg.parallel import BATCH_SIZE
 
 

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_corpus  # noqa: E402
 
-from kg.annotate import DEFAULT_MODEL  # noqa: E402
+from kg.model import DEFAULT_MODEL  # noqa: E402
 from kg.query import shipped_queries  # noqa: E402
 
 HERE = Path(__file__).resolve().parent

@@ -10,7 +10,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-DEFAULT_MODEL = "fr_core_news_md"
+from kg.model import DEFAULT_MODEL
 
 
 _NO_START_PUNCT = frozenset(",;:)]}»”.!?…")

@@ -12,17 +12,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import fileio, prov, rdf, store, writers
-from kg.annotate import DEFAULT_MODEL, load_pipeline
 from kg.cache import ResultCache
 from kg.corroborate import corroborate
 from kg.duplicates import NearDuplicate, NearDuplicateIndex
-from kg.extract import extract_document
 from kg.extract.dates import document_date
 from kg.extract.noise import blank_furniture
 from kg.gazetteer import load_gazetteer
 from kg.ingest import ReadOptions, Skipped, parse_document, read_documents
-from kg.model import DocResult, Document, Evidence, Fact, Mention
-from kg.parallel import extract_processes
+from kg.model import DEFAULT_MODEL, DocResult, Document, Evidence, Fact, Mention
 from kg.resolve import rename_keys, resolve_corpus
 from kg.spill import Spill
 
@@ -53,6 +50,9 @@ def extract_text(text: str, *, source: str = "<text>", model: str = DEFAULT_MODE
 
     The pipeline and gazetteer are loaded once per process and reused.
     """
+    from kg.annotate import load_pipeline
+    from kg.extract import extract_document
+
     nlp = load_pipeline(model)
     document = parse_document(text, source)
     return extract_document(document, nlp(blank_furniture(document.body)), nlp, load_gazetteer())
@@ -86,6 +86,8 @@ def extract_all(
 
         outcomes = extract_dask(todo, address=dask, model=model)
     else:
+        from kg.parallel import extract_processes
+
         outcomes = extract_processes(todo, model=model, workers=workers)
     failed = []
     done = len(documents) - len(missing)
@@ -106,15 +108,21 @@ def extract_all(
 
 
 def _model_info(model: str) -> prov.Model:
-    """The pipeline's name and version from its ``meta.json``, without loading it (an
-    all-cached build never loads the model)."""
+    """The pipeline's name and version from its ``meta.json``, without loading it or importing
+    spaCy (an all-cached build does neither)."""
+    import importlib.util
+    import json
     from importlib.metadata import version
 
-    from spacy import util
-
     try:
-        folder = Path(model) if Path(model).is_dir() else util.get_package_path(model)
-        meta = util.load_meta(folder / "meta.json")
+        if Path(model).is_dir():
+            folder = Path(model)
+        else:
+            spec = importlib.util.find_spec(model)
+            if spec is None or spec.origin is None:
+                raise ImportError(model)
+            folder = Path(spec.origin).parent
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, ImportError):
         return prov.model_info(model)
     name = f"{meta.get('lang', '')}_{meta.get('name', model)}".strip("_")
@@ -257,7 +265,9 @@ def _extract(
         from kg.distributed import extract_dask
 
         outcomes = extract_dask(todo, address=dask, model=model)
-    elif todo:  # the model is loaded only when something is left to extract
+    elif todo:  # spaCy is imported and the model loaded only when something is left to extract
+        from kg.parallel import extract_processes
+
         outcomes = extract_processes(todo, model=model, workers=workers)
     failed = []
     for i, outcome in zip(missing, outcomes, strict=True):

@@ -20,8 +20,6 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-import spacy
-
 from kg.model import DocResult, Document
 
 log = logging.getLogger(__name__)
@@ -65,7 +63,7 @@ def pipeline_version(model: str) -> str:
         kg_version = "unknown"
     parts = (
         kg_version,
-        spacy.about.__version__,
+        metadata.version("spacy"),
         model,
         _model_version(model),
         _files_digest(_PACKAGE, _ONTOLOGY),

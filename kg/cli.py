@@ -17,6 +17,7 @@ from rich.table import Table as RichTable
 
 from kg.errors import KgError
 from kg.ingest import DEFAULT_MAX_BYTES
+from kg.model import DEFAULT_MODEL
 
 if TYPE_CHECKING:
     import rdflib
@@ -33,9 +34,6 @@ app = typer.Typer(
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
-# kg.annotate.DEFAULT_MODEL (a test checks they agree): importing it would load spaCy, which
-# `kg query`, `kg serve` and `kg load` do not need.
-DEFAULT_MODEL = "fr_core_news_md"
 EXIT_INPUT_SKIPPED = 3
 EXIT_NOTHING_READ = 4
 

@@ -6,6 +6,7 @@ Everything here is data read once per run; rule patterns are generated from it.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import gettext
 import unicodedata
 from collections.abc import Iterator
@@ -13,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import country_converter
 import pycountry
 from babel import Locale
 from rdflib import Graph
@@ -112,7 +112,11 @@ def inflect(adjective: str) -> set[str]:
 
 def _un_states() -> list[str]:
     """ISO alpha-3 codes of UN member states (country_converter's data) and observer states."""
-    table = Path(country_converter.__file__).with_name("country_data.tsv")
+    # Located, not imported: importing country_converter imports pandas (about a second).
+    spec = importlib.util.find_spec("country_converter")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("country_converter")
+    table = Path(spec.origin).with_name("country_data.tsv")
     with table.open(encoding="utf-8") as handle:
         members = [row["ISO3"] for row in csv.DictReader(handle, delimiter="\t") if row["UNmember"]]
     return sorted(set(members) | set(UN_OBSERVERS))

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+DEFAULT_MODEL = "fr_core_news_md"
+"""The spaCy pipeline used unless ``--model`` names another (here, not in ``kg.annotate``, so
+that reading it does not import spaCy)."""
+
 
 class EntityType(str, Enum):
     """Types of entities the graph holds."""

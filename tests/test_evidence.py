@@ -18,7 +18,7 @@ from rdflib import Graph
 from spacy.language import Language
 
 import kg.annotate  # noqa: F401 - registers the kg_sentence_hints component
-from kg.extract import _evidence
+from kg.extract.document import _evidence
 from kg.extract.noise import blank_furniture
 from kg.gold import PREDICATES
 from kg.ingest import parse_document

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-import dateparser
-
 from kg.model import Modality
 
 MONTHS = (
@@ -97,6 +95,8 @@ def parse_iso(value: str | None) -> When | None:
 @lru_cache(maxsize=4096)
 def _english_date(text: str) -> date | None:
     """An English date ("March 2, 2022"), parsed once per distinct text (dateparser is slow)."""
+    import dateparser  # imported when first needed: it takes about half a second
+
     parsed = dateparser.parse(text, languages=["en"])
     return parsed.date() if parsed else None
 
