@@ -15,10 +15,12 @@ import logging
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from kg.model import DocResult, Document
 
@@ -92,28 +94,83 @@ class ResultCache:
 
         An unreadable entry counts as a miss and is rewritten by the next ``put``.
         """
-        path = self._path(document)
-        try:
-            with path.open("rb") as handle:
-                result = pickle.load(handle)
-        except FileNotFoundError:
-            return None
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as err:
-            log.debug("%s: unreadable cache entry (%s)", path, err)
-            return None
+        result = _read(self._path(document))
         if not isinstance(result, DocResult):
             return None
         return replace(result, document=document)
 
     def put(self, result: DocResult) -> None:
         """Store a result atomically; a cache that cannot be written is logged, not fatal."""
-        path = self._path(result.document)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(
-                "wb", dir=path.parent, prefix=".tmp-", delete=False
-            ) as handle:
-                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, path)
-        except OSError as err:
-            log.warning("%s: cannot write the extraction cache (%s)", path.parent, err)
+        _write(self._path(result.document), result)
+
+
+def _read(path: Path) -> Any:
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as err:
+        log.debug("%s: unreadable cache entry (%s)", path, err)
+        return None
+
+
+def _write(path: Path, item: object) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=path.parent, prefix=".tmp-", delete=False
+        ) as handle:
+            pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except OSError as err:
+        log.warning("%s: cannot write the cache (%s)", path.parent, err)
+
+
+class GraphCache:
+    """What each document graph added to the graph files and the store (``writers.Blocks`` and
+    the graph's digest), under ``root/<version>/graphs/``, keyed by everything the graph depends
+    on: a rebuild copies the blocks of an unchanged document instead of making its graph again."""
+
+    def __init__(self, root: Path, model: str) -> None:
+        self.folder = root / pipeline_version(model) / "graphs"
+
+    def get(self, key: str) -> Any:
+        """The entry stored under ``key``, or None."""
+        return _read(self.folder / key[:2] / f"{key}.pickle")
+
+    def put(self, key: str, entry: object) -> None:
+        """Store an entry atomically (not fatal when it cannot be written)."""
+        _write(self.folder / key[:2] / f"{key}.pickle", entry)
+
+
+_MISSING = object()
+
+
+class Memo:
+    """Small values computed from a document's text (its language, date and near-duplicate
+    signature), kept from one build to the next in one file, ``root/<version>/memo.pickle``.
+
+    Only the values a build used are written back, so the file follows the corpus.
+    """
+
+    def __init__(self, root: Path | None, model: str) -> None:
+        self.path = root / pipeline_version(model) / "memo.pickle" if root else None
+        old = _read(self.path) if self.path else None
+        self.old: dict[str, Any] = old if isinstance(old, dict) else {}
+        self.new: dict[str, Any] = {}
+
+    def get(self, key: str, compute: Callable[[], Any]) -> Any:
+        """The value of ``key``, computed (and kept) when not known."""
+        value = self.new.get(key, _MISSING)
+        if value is _MISSING:
+            value = self.old.get(key, _MISSING)
+            if value is _MISSING:
+                value = compute()
+            self.new[key] = value
+        return value
+
+    def save(self) -> None:
+        """Write the values used by this build (when they differ from the file's)."""
+        if self.path is not None and self.new != self.old:
+            _write(self.path, self.new)

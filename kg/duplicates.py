@@ -90,16 +90,30 @@ class NearDuplicateIndex:
         self.sources: dict[str, str] = {}
         self.found: set[NearDuplicate] = set()
 
-    def add(self, document: Document) -> None:
-        """Index a document and record its near-duplicates among the documents added before."""
+    @staticmethod
+    def sketch(document: Document) -> np.ndarray | None:
+        """The MinHash signature of a document's body (None when it has no shingle)."""
         grams = shingles(blank_furniture(document.body))
-        if not grams or document.id in self.sources:
+        return signature(grams) if grams else None
+
+    def add(self, document: Document, sketch: np.ndarray | None = None) -> None:
+        """Index a document and record its near-duplicates among the documents added before.
+
+        ``sketch`` is its signature when already known (see :meth:`sketch`).
+        """
+        grams = None
+        if sketch is None:
+            grams = shingles(blank_furniture(document.body))
+            if not grams:
+                return
+            sketch = signature(grams)
+        if document.id in self.sources:
             return
-        rows = signature(grams).reshape(_BANDS, _ROWS)
-        keys = [row.tobytes() for row in rows]
+        keys = [row.tobytes() for row in sketch.reshape(_BANDS, _ROWS)]
         pairs = zip(self.bands, keys, strict=True)
         candidates = {other for band, key in pairs for other in band.get(key, ())}
         for other in sorted(candidates):
+            grams = grams or shingles(blank_furniture(document.body))
             score = jaccard(grams, shingles(blank_furniture(self.body_of(other))))
             if score >= self.threshold:
                 pair = sorted(((document.id, document.source), (other, self.sources[other])))

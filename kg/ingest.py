@@ -152,12 +152,16 @@ def _skip(err: InputError, fallback: str) -> Skipped:
 
 
 def read_documents(
-    paths: Iterable[Path], *, options: ReadOptions | None = None
+    paths: Iterable[Path],
+    *,
+    options: ReadOptions | None = None,
+    language: Callable[[str], str | None] = detect_language,
 ) -> Iterator[Document | Skipped]:
     """Read every document under ``paths``; what cannot be used is yielded as ``Skipped``.
 
     Exact duplicates (same content hash) are read once; the copies are ``Skipped`` with
-    ``duplicate`` set. Documents not in French are skipped unless ``options.force``.
+    ``duplicate`` set. Documents not in French (``language`` of the article body) are skipped
+    unless ``options.force``.
     """
     options = options or ReadOptions()
     seen: dict[str, str] = {}
@@ -170,17 +174,22 @@ def read_documents(
                 if isinstance(read, InputError):
                     yield _skip(read, str(item))
                     continue
-                yield _checked(read, seen, options)
+                yield _checked(read, seen, options, language)
         except InputError as err:
             yield _skip(err, str(item))
 
 
-def _checked(document: Document, seen: dict[str, str], options: ReadOptions) -> Document | Skipped:
+def _checked(
+    document: Document,
+    seen: dict[str, str],
+    options: ReadOptions,
+    detect: Callable[[str], str | None],
+) -> Document | Skipped:
     if document.id in seen:
         return Skipped(
             document.source, f"duplicate of {seen[document.id]} (same text)", duplicate=True
         )
-    language = detect_language(document.body)
+    language = detect(document.body)
     if language and language != "fr" and not options.force:
         return Skipped(
             document.source, f"not in French ({language_name(language)}; --force keeps it)"

@@ -540,6 +540,21 @@ class DocumentWriter:
             raise StoreError(f"{self.path}: cannot write the store ({err})") from err
         self.written.append(graph.value)
 
+    def current(self, graph: ox.NamedNode, digest: str, source: str) -> bool:
+        """Whether the store already holds this graph as a graph of that digest (recorded by
+        the last build), with no other graph of the same source to drop; if so it counts as
+        unchanged and need not be made again."""
+        if (
+            self.fresh
+            or self.recorded.get(graph.value) != digest
+            or graph not in self.in_store
+            or self.drop_for.get(_place(source))
+        ):
+            return False
+        self.digests[graph.value] = digest
+        self.unchanged += 1
+        return True
+
     def _load_pending(self) -> None:
         self.store.bulk_extend(self.pending)
         self.pending = []

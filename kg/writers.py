@@ -20,7 +20,7 @@ import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import pyoxigraph as ox
 
@@ -102,6 +102,15 @@ class _Stream:
             self.tmp.unlink()
 
 
+class Blocks(NamedTuple):
+    """What one document graph adds to the files: its Turtle (its own triples) and TriG blocks,
+    and its triples that other graphs may state too (N-Triples, no final dot)."""
+
+    turtle: bytes
+    trig: bytes
+    shared: tuple[str, ...]
+
+
 class GraphFiles:
     """``graph.ttl`` and ``graph.trig`` written as the graphs come, in IRI order.
 
@@ -118,28 +127,39 @@ class GraphFiles:
             raise
         self.ttl.write(HEADER)
         self.trig.write(HEADER)
-        self.shared: set[ox.Triple] = set()
+        self.shared: set[str] = set()
 
-    def document(self, quads: Sequence[ox.Quad]) -> None:
-        """One document graph's quads, sorted (see :func:`sort_quads`)."""
+    def document(self, quads: Sequence[ox.Quad]) -> Blocks:
+        """One document graph's quads, sorted (see :func:`sort_quads`); returns what was written,
+        which :meth:`blocks` takes back on a later build."""
         own = [q for q in quads if per_document(q)]
-        self.shared.update(q.triple for q in quads if not per_document(q))
-        if own:
-            self.ttl.write(b"\n" + turtle(own))
-        self.trig.write(trig_block(quads))
+        written = Blocks(
+            b"\n" + turtle(own) if own else b"",
+            trig_block(quads),
+            tuple(str(q.triple) for q in quads if not per_document(q)),
+        )
+        self.blocks(written)
+        return written
+
+    def blocks(self, blocks: Blocks) -> None:
+        """A document graph as :meth:`document` wrote it before."""
+        self.ttl.write(blocks.turtle)
+        self.trig.write(blocks.trig)
+        self.shared.update(blocks.shared)
 
     def catalogue(self, quads: Sequence[ox.Quad]) -> None:
         """The catalogue graph's quads (or another graph's: all of its triples are shared),
         sorted, after the document graphs."""
         self.trig.write(trig_block(quads))
-        self.shared.update(q.triple for q in quads)
+        self.shared.update(str(q.triple) for q in quads)
 
     def finish(self) -> tuple[Path, Path]:
         """Write the shared section; replace both files."""
-        shared = sorted(self.shared, key=str)
+        lines = "".join(f"{line} .\n" for line in sorted(self.shared))
         self.shared = set()
-        if shared:
-            self.ttl.write(b"\n" + turtle(shared))
+        if lines:
+            triples = list(ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+            self.ttl.write(b"\n" + turtle(triples))
         return self.ttl.commit(), self.trig.commit()
 
     def abort(self) -> None:

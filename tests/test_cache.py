@@ -67,11 +67,18 @@ def test_cache_pipeline_version_depends_on_the_model() -> None:
 def test_cache_rebuild_gives_the_same_bytes(tmp_path: Path, seed_build: SeedBuild) -> None:
     out = tmp_path / "out"
     build([SEEDS], out=out, html=False)
-    assert len(list((out / "cache").rglob("*.pickle"))) == seed_build.summary.documents
-    first = (out / "graph.trig").read_bytes()
-    build([SEEDS], out=out, html=False)
-    assert (out / "graph.trig").read_bytes() == first
-    assert first == (seed_build.out / "graph.trig").read_bytes()
+    (version,) = (out / "cache").iterdir()
+    results = [p for p in version.glob("??/*.pickle")]
+    graphs = list((version / "graphs").rglob("*.pickle"))
+    assert len(results) == len(graphs) == seed_build.summary.documents
+    assert (version / "memo.pickle").is_file()
+    first = [(out / name).read_bytes() for name in ("graph.ttl", "graph.trig")]
+    again = build([SEEDS], out=out, html=False)
+    # Nothing changed: no graph is made again, the files come from the graph cache.
+    assert again.store_update is not None and again.store_update.written == ()
+    assert again.store_update.unchanged == seed_build.summary.documents
+    assert [(out / name).read_bytes() for name in ("graph.ttl", "graph.trig")] == first
+    assert first[1] == (seed_build.out / "graph.trig").read_bytes()
 
 
 def test_cache_off_writes_no_cache(tmp_path: Path) -> None:
@@ -86,3 +93,32 @@ def test_cache_all_cached_does_not_touch_the_pipeline(tmp_path: Path) -> None:
     (result,), _ = extract_all([document], cache_dir=tmp_path)
     assert load_pipeline.cache_info() == before
     assert result.facts
+
+
+def test_cache_graphs_follow_the_corpus_canonical_keys(tmp_path: Path) -> None:
+    """A document unchanged while another one arrives: when the newcomer changes the canonical
+    key of one of its people (a spelling seen more often), its graph is made again; the result
+    equals a fresh build."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Le négociateur russe Vladimir Medinski a rencontré mardi à Istanbul la délégation "
+        "ukrainienne.\n",
+        encoding="utf-8",
+    )
+    first = build([folder], out=tmp_path / "out", html=False)
+    (folder / "b.txt").write_text(
+        "Le conseiller Vladimir Medinsky a dirigé la délégation russe à Istanbul. Vladimir "
+        "Medinsky a rencontré mercredi le ministre turc.\n",
+        encoding="utf-8",
+    )
+    second = build([folder], out=tmp_path / "out", html=False)
+    fresh = build([folder], out=tmp_path / "fresh", html=False)
+    for name in ("graph.ttl", "graph.trig"):
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
+    text = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    assert "person:vladimir-medinsky" in text and "person:vladimir-medinski" not in text
+    assert first.store_update is not None and second.store_update is not None
+    (a,) = first.store_update.written
+    assert a in second.store_update.written  # a.txt's graph was made again
+    assert second.store_update.unchanged == 0 and fresh.quads == second.quads

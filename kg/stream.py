@@ -1,0 +1,339 @@
+"""The stages of ``kg build`` that the documents stream through, one at a time.
+
+1. :func:`read`: each document is read into a spill file (not kept in memory); its date, its
+   near-duplicate signature and its language are computed, or taken from the memo of the last
+   build when its text is unchanged.
+2. :func:`extract`: each document is extracted (or its result taken from the cache); a compact
+   copy of the result (no text, no sentences, shared strings) stays in memory for resolving the
+   corpus, the full result waits in a spill file (or in the cache).
+3. :func:`write`: in document IRI order, each result is renamed to the corpus's canonical keys,
+   mapped to its named graph, written to the store and to the graph files, and dropped. A
+   document whose graph depends on nothing that changed since the last build (same result, same
+   canonical keys, same date and metadata) is not mapped again: its blocks of the graph files
+   come from the graph cache and the store already holds its graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pyoxigraph as ox
+
+from kg import rdf, store, writers
+from kg.cache import GraphCache, Memo, ResultCache, document_key
+from kg.duplicates import NearDuplicate, NearDuplicateIndex
+from kg.extract.dates import document_date
+from kg.ingest import ReadOptions, Skipped, read_documents
+from kg.langdetect import SAMPLE_CHARS, detect_language
+from kg.model import DocResult, Document, Evidence, Fact, Mention
+from kg.resolve import rename_keys
+from kg.spill import Spill
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What a build keeps in memory of one document while the corpus streams through it."""
+
+    id: str
+    source: str
+    content_hash: str
+    date: tuple[str, str] | None
+    text: int
+    """Its number in the spill of documents."""
+    key: str
+    """Its extraction cache key (text and metadata date)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """A document's record, where its full result waits, and the compact copy of the result."""
+
+    record: Record
+    spilled: int | None
+    """Its number in the spill of results; None when it is in the extraction cache."""
+    compact: DocResult
+
+
+class Caches:
+    """The extraction, graph and memo caches of a build under ``out/cache`` (or none)."""
+
+    def __init__(self, root: Path | None, model: str) -> None:
+        self.results = ResultCache(root, model) if root else None
+        self.graphs = GraphCache(root, model) if root else None
+        self.memo = Memo(root, model)
+
+
+def read(
+    paths: Iterable[Path], options: ReadOptions | None, texts: Spill, memo: Memo
+) -> tuple[list[Record], list[Skipped], list[NearDuplicate]]:
+    """Read every document into ``texts``; near-duplicates are found as the documents come."""
+    records: list[Record] = []
+    skipped: list[Skipped] = []
+    numbers: dict[str, int] = {}
+    index = NearDuplicateIndex(lambda doc_id: texts.get(numbers[doc_id]).body)
+
+    def language(body: str) -> str | None:
+        sample = hashlib.sha256(body[:SAMPLE_CHARS].encode("utf-8")).hexdigest()
+        return memo.get(f"language {sample}", lambda: detect_language(body))  # type: ignore[no-any-return]
+
+    for item in read_documents(paths, options=options, language=language):
+        if isinstance(item, Skipped):
+            log.warning("%s: skipped: %s", item.path, item.reason)
+            skipped.append(item)
+            continue
+        number = texts.put(item)
+        numbers[item.id] = number
+        key = document_key(item)
+        date, sketch = memo.get(f"document {key}", lambda d=item: _derived(d))  # type: ignore[misc]
+        records.append(Record(item.id, item.source, rdf.content_hash(item), date, number, key))
+        index.add(item, None if sketch is None else np.frombuffer(sketch, dtype=np.uint64))
+    pairs = index.pairs()
+    for pair in pairs:
+        log.warning(
+            "%s: near-duplicate of %s (similarity %.2f): linked, its facts counted once",
+            pair.second_source,
+            pair.first_source,
+            pair.similarity,
+        )
+    return records, skipped, pairs
+
+
+def _derived(document: Document) -> tuple[tuple[str, str] | None, bytes | None]:
+    """The document's date and near-duplicate signature (what the memo keeps)."""
+    when = document_date(document.text, document.date)
+    sketch = NearDuplicateIndex.sketch(document)
+    return (when.value, when.precision) if when else None, (
+        None if sketch is None else sketch.tobytes()
+    )
+
+
+class _Documents(Sequence[Document]):
+    """Documents of the spill, read back one at a time (for the extraction's stream)."""
+
+    def __init__(self, spill: Spill, numbers: Sequence[int]) -> None:
+        self.spill, self.numbers = spill, numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [self.spill.get(n) for n in self.numbers[index]]
+        return self.spill.get(self.numbers[index])
+
+    def __iter__(self) -> Iterator[Document]:
+        return (self.spill.get(n) for n in self.numbers)
+
+
+class _Compact:
+    """Compact copies of extraction results, for resolving the corpus: no text, no sentences,
+    one shared object for equal mentions (a corpus of thousands of documents fits in a few MB)."""
+
+    def __init__(self) -> None:
+        self.mentions: dict[Mention, Mention] = {}
+        self.strings: dict[str, str] = {}
+
+    def _s(self, value: str) -> str:
+        return self.strings.setdefault(value, value)
+
+    def __call__(self, result: DocResult) -> DocResult:
+        document = replace(result.document, text="", body_start=0)
+        mentions = tuple(self._mention(m) for m in result.mentions)
+        facts = tuple(self._fact(f) for f in result.facts)
+        return replace(result, document=document, mentions=mentions, facts=facts, warnings=())
+
+    def _mention(self, mention: Mention) -> Mention:
+        bare = Mention(
+            self._s(mention.key), mention.type, self._s(mention.text), 0, 0, self._s(mention.label)
+        )
+        return self.mentions.setdefault(bare, bare)
+
+    def _fact(self, fact: Fact) -> Fact:
+        ev = fact.evidence
+        evidence = Evidence(self._s(ev.doc_id), "", ev.start, ev.end, self._s(ev.rule))
+        return replace(
+            fact,
+            subject=self._s(fact.subject),
+            predicate=self._s(fact.predicate),
+            object=self._s(fact.object),
+            evidence=evidence,
+        )
+
+
+def extract(
+    records: Sequence[Record],
+    texts: Spill,
+    results: Spill,
+    caches: Caches,
+    *,
+    model: str,
+    workers: int,
+    dask: str | None,
+    progress: Progress | None,
+) -> tuple[list[Extracted], list[Skipped]]:
+    """Extract every document (or take its result from the cache), in the documents' order;
+    returns the documents extracted and those whose extraction failed."""
+    compact = _Compact()
+    kept: list[Extracted | None] = [None] * len(records)
+    missing: list[int] = []
+    done = 0
+    for i, record in enumerate(records):
+        found = caches.results.get(texts.get(record.text)) if caches.results else None
+        if found is None:
+            missing.append(i)
+            continue
+        kept[i] = Extracted(record, None, compact(found))
+        done += 1
+        if progress:  # cached documents count as extracted, one by one
+            progress("extract", done, len(records))
+    log.debug("%d documents cached, %d to extract", done, len(missing))
+    outcomes: Iterable[DocResult | Skipped] = ()
+    todo = _Documents(texts, [records[i].text for i in missing])
+    if todo and dask:
+        from kg.distributed import extract_dask
+
+        outcomes = extract_dask(todo, address=dask, model=model)
+    elif todo:  # spaCy is imported and the model loaded only when something is left to extract
+        from kg.parallel import extract_processes
+
+        outcomes = extract_processes(todo, model=model, workers=workers)
+    failed = []
+    for i, outcome in zip(missing, outcomes, strict=True):
+        done += 1
+        if progress:
+            progress("extract", done, len(records))
+        if isinstance(outcome, Skipped):
+            failed.append(outcome)
+            continue
+        if caches.results is not None:
+            caches.results.put(outcome)
+            kept[i] = Extracted(records[i], None, compact(outcome))
+        else:
+            kept[i] = Extracted(records[i], results.put(outcome), compact(outcome))
+    return [item for item in kept if item is not None], failed
+
+
+def keys_of(result: DocResult) -> set[str]:
+    """Every entity, post and resolution key a result uses."""
+    keys = {m.key for m in result.mentions} | {r.key for r in result.resolutions}
+    for fact in result.facts:
+        keys.update(k for k in (fact.subject, fact.object, fact.place, fact.reported_by) if k)
+    return keys
+
+
+def graph_key(item: Extracted, rename: dict[str, str], document: Document) -> str:
+    """What a document's graph depends on: its extraction result (cache key), its metadata,
+    its date and the canonical keys its entities get in this corpus."""
+    renamed = sorted((k, rename[k]) for k in keys_of(item.compact) if rename.get(k, k) != k)
+    parts = (
+        item.record.key,
+        document.id,
+        document.source,
+        document.title or "",
+        document.url or "",
+        document.language,
+        repr(item.record.date),
+        repr(renamed),
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _quads(lines: Iterable[str]) -> list[ox.Quad]:
+    """N-Quads lines as sorted, distinct quads."""
+    parsed = ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    return writers.sort_quads(set(parsed))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A graph cache entry: the graph's digest, its blocks, its statements' triples."""
+
+    digest: str
+    blocks: writers.Blocks
+    statements: tuple[str, ...]
+
+
+def write(
+    out: Path,
+    extracted: Sequence[Extracted],
+    spills: tuple[Spill, Spill],
+    caches: Caches,
+    rename: dict[str, str],
+    catalogue_lines: Sequence[str],
+    fresh: bool,
+) -> store.StoreUpdate:
+    """Each document graph in IRI order to the store and to graph.ttl and graph.trig, then the
+    catalogue; documents of earlier builds that the store keeps go to the files too."""
+    texts, results = spills
+    ours = {rdf.doc_iri(item.record.id): item for item in extracted}
+    writer = store.DocumentWriter(
+        out / "store", {iri: item.record.source for iri, item in ours.items()}, fresh=fresh
+    )
+    kept_graphs: store.Graphs = {}
+    statements: store.Graphs = {}  # only needed to count support when documents are kept
+    try:
+        files = writers.GraphFiles(out / "graph.ttl", out / "graph.trig")
+    except BaseException:
+        writer.abort()
+        raise
+    try:
+        for name in sorted([*ours, *(g.value for g in writer.kept)]):
+            graph = ox.NamedNode(name)
+            if name not in ours:
+                quads = writer.kept_quads(graph)
+                kept_graphs[graph] = {q.triple for q in quads}
+                statements[graph] = {q.triple for q in quads if q.predicate == store.SUBJECT}
+                files.document(quads)
+                continue
+            item = ours[name]
+            document: Document = texts.get(item.record.text)
+            key = graph_key(item, rename, document)
+            entry = caches.graphs.get(key) if caches.graphs else None
+            if not (
+                isinstance(entry, _Entry) and writer.current(graph, entry.digest, document.source)
+            ):
+                result = results.get(item.spilled) if item.spilled is not None else None
+                result = result or (caches.results.get(document) if caches.results else None)
+                if result is None:  # the cache lost it: it was there when extracted
+                    raise store.StoreError(f"{document.source}: extraction result lost")
+                result = rename_keys(result, rename)
+                record = item.record
+                quads = _quads(rdf.document_lines(result, record.date, digest=record.content_hash))
+                writer.document(graph, quads, document.source)
+                blocks = files.document(quads)
+                subjects = tuple(str(q.triple) for q in quads if q.predicate == store.SUBJECT)
+                entry = _Entry(store.graph_digest(quads), blocks, subjects)
+                if caches.graphs:
+                    caches.graphs.put(key, entry)
+            else:
+                files.blocks(entry.blocks)
+            if writer.kept:
+                statements[graph] = {_triple(t) for t in entry.statements}
+        new = {q.triple for q in _quads(catalogue_lines)}
+        final = writer.catalogue(new, kept_graphs, statements)
+        files.catalogue(
+            writers.sort_quads(
+                ox.Quad(t.subject, t.predicate, t.object, store.CATALOGUE) for t in final
+            )
+        )
+        update = writer.finish()
+    except BaseException:
+        files.abort()
+        writer.abort()
+        raise
+    files.finish()
+    return update
+
+
+def _triple(line: str) -> ox.Triple:
+    """An N-Triples line (no final dot) as a triple."""
+    (triple,) = ox.parse(f"{line} .\n".encode(), format=ox.RdfFormat.N_TRIPLES)
+    return triple  # type: ignore[no-any-return]
