@@ -159,6 +159,18 @@ def test_view_store_seed_html_same_bytes(
     assert from_store == (seed_build.out / "graph.html").read_bytes()
 
 
+def test_view_store_seed_planned_edge_despite_its_fact(
+    seed_build: SeedBuild, seed_store: ox.Store
+) -> None:
+    """Guterres's planned meeting with Putin has a corroboration node: still drawn planned."""
+    guterres = "https://w3id.org/kgfr/id/person/antonio-guterres"
+    putin = "https://w3id.org/kgfr/id/person/vladimir-poutine"
+    for g in (project_store(seed_store), project(seed_build.dataset)):
+        met = g.edges[guterres, putin, "met"]
+        assert met["modality"] == "planned"
+        assert met["evidences"] and {c.modality for c in met["evidences"]} == {"planned"}
+
+
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_view_store_seed_export_same_bytes(
     seed_build: SeedBuild, seed_store: ox.Store, tmp_path: Path, fmt: str
@@ -209,8 +221,12 @@ def test_view_store_handmade_rules(handmade: tuple[ox.Store, Dataset]) -> None:
             "Moscou <script>alert(1)</script> a voté non.",
         ),
     ]
-    # the kg:Fact node has no modality: it counts as asserted, so the edge is not planned
-    assert g.edges[rus, ukr, "negotiatedWith"]["modality"] == "asserted"
+    # the kg:Fact node (no modality, no evidence) is not a statement: the edge stays planned
+    nego = g.edges[rus, ukr, "negotiatedWith"]
+    assert nego["modality"] == "planned"
+    assert nego["evidences"] == [
+        Citation("Vote à l'ONU <b>&</b>", "2022-03-02", "planned", "Ils négocieront jeudi.")
+    ]
     assert g.edges["https://w3id.org/kgfr/id/state/POL", ukr, "supported"]["modality"] == "planned"
     assert g.edges["https://w3id.org/kgfr/id/state/POL", ukr, "supported"]["evidences"] == [
         Citation("", "", "planned", "La Pologne soutiendra l'Ukraine.")

@@ -50,7 +50,9 @@ def project(graph: Graph | Dataset) -> nx.MultiDiGraph:
 
     A Dataset is read as the union of its graphs. A Person ``kg:holdsPost`` Post ``org:postIn``
     Org becomes one Person→Org edge labelled with the post. An edge is ``planned`` when every
-    statement that licenses it (asserted or planned) is planned.
+    statement that licenses it (asserted or planned) is planned. A corroboration node
+    (``kg:Fact``, with subject, predicate and object but neither modality nor evidence) is not
+    a statement: it neither licenses an edge nor cites a sentence.
 
     Args:
         graph: a Graph or Dataset following ``ontology/README.md``.
@@ -71,6 +73,8 @@ def project(graph: Graph | Dataset) -> nx.MultiDiGraph:
 
     behind: defaultdict[tuple[str, str, str], list[Node]] = defaultdict(list)
     for statement, predicates in idx[RDF.predicate].items():
+        if KG.Fact in idx[RDF.type].get(statement, ()):
+            continue
         subject, obj = _first(idx, RDF.subject, statement), _first(idx, RDF.object, statement)
         for predicate in predicates:
             behind[(subject, str(predicate), obj)].append(statement)
@@ -190,11 +194,22 @@ _EDGES = (
 )
 
 
-def _scan(predicate: str, *, iri: bool = False, distinct: bool = False) -> str:
-    """A SELECT of every subject and object of ``predicate`` (objects IRIs only if ``iri``)."""
+def _scan(
+    predicate: str, *, iri: bool = False, distinct: bool = False, statements: bool = False
+) -> str:
+    """A SELECT of every subject and object of ``predicate``.
+
+    Args:
+        predicate: the predicate, as SPARQL (``rdf:subject``).
+        iri: only IRI objects (``_index`` keeps only those for ``kg:`` properties).
+        distinct: without repeats (for small tables that many graphs repeat).
+        statements: only subjects that are not ``kg:Fact`` corroboration nodes (a hash
+            anti-join in Oxigraph, cheaper than reading the facts out).
+    """
     keyword = "DISTINCT " if distinct else ""
     test = "FILTER isIRI(?o) " if iri else ""
-    return f"SELECT {keyword}?s ?o WHERE {{ ?s {predicate} ?o {test}}}"
+    facts = "MINUS { ?s a kg:Fact } " if statements else ""
+    return f"SELECT {keyword}?s ?o WHERE {{ ?s {predicate} ?o {test}{facts}}}"
 
 
 def project_store(store: ox.Store) -> nx.MultiDiGraph:
@@ -272,9 +287,9 @@ class _Evidence:
     def read(cls, store: ox.Store, triples: set[tuple[str, str, str]]) -> _Evidence:
         """Read what ``of`` needs for ``triples`` (subject, predicate, object IRIs)."""
         found = cls()
-        subjects = _smallest(_pairs(store, _scan("rdf:subject")))
-        objects = _smallest(_pairs(store, _scan("rdf:object")))
-        for statement, predicate in _pairs(store, _scan("rdf:predicate")):
+        subjects = _smallest(_pairs(store, _scan("rdf:subject", statements=True)))
+        objects = _smallest(_pairs(store, _scan("rdf:object", statements=True)))
+        for statement, predicate in _pairs(store, _scan("rdf:predicate", statements=True)):
             triple = (subjects.get(statement, ""), predicate, objects.get(statement, ""))
             if triple in triples:
                 found.behind[triple].add(statement)
