@@ -10,7 +10,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset
 from rdflib.term import Node
+from typer.testing import CliRunner
 
+from kg.cli import app
 from kg.export import export
 from kg.view import Citation, project, project_store, write_html
 
@@ -178,6 +180,18 @@ def test_view_store_seed_export_same_bytes(
     from_store = export(seed_store, tmp_path / f"store.{fmt}", fmt=fmt).read_bytes()
     from_rdflib = export(seed_build.dataset, tmp_path / f"rdflib.{fmt}", fmt=fmt).read_bytes()
     assert from_store == from_rdflib and b"votedAgainst" in from_store
+
+
+def test_view_store_cli_export_network_from_the_store(
+    seed_build: SeedBuild, tmp_path: Path
+) -> None:
+    store, target = str(seed_build.out / "store"), tmp_path / "seeds.graphml"
+    result = CliRunner().invoke(
+        app, ["export", "--format", "graphml", "--store", store, "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    expected = export(seed_build.dataset, tmp_path / "rdflib.graphml", fmt="graphml")
+    assert target.read_bytes() == expected.read_bytes()
 
 
 def test_view_store_handmade_projection_equals_rdflib(handmade: tuple[ox.Store, Dataset]) -> None:
