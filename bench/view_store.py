@@ -30,7 +30,7 @@ def peak_mib() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Time the network view drawn from a store.")
     parser.add_argument("store", type=Path, help="an Oxigraph store folder (opened read-only)")
     parser.add_argument("--path", choices=["store", "rdflib"], default="store")
     parser.add_argument("-o", "--out", type=Path, help="the page to write (default: a temp file)")
