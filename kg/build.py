@@ -203,7 +203,11 @@ def build(
         from kg.view import write_html
 
         report("write graph.html", 4, steps)
-        summary.outputs["html"] = write_html(store.to_dataset(out / "store"), out / "graph.html")
+        source = store.open_store(out / "store")
+        try:
+            summary.outputs["html"] = write_html(source, out / "graph.html")
+        finally:
+            del source
     # Times and versions go to their own file: the data files stay byte-for-byte reproducible.
     record = prov.prov_graph(
         [prov.Input(r.id, r.source, r.content_hash) for r in (e.record for e in extracted)],

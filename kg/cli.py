@@ -434,8 +434,9 @@ def export(
     """Write the graph as RDF (turtle, trig, nquads, ntriples, jsonld, xml) or the entity
     network as GraphML or GEXF, for Gephi or Cytoscape. Turtle, N-Triples and RDF/XML hold no
     named graphs: they get the union of all graphs."""
-    from kg.export import ExportFormat, read_store
+    from kg.export import ExportFormat
     from kg.export import export as run_export
+    from kg.store import open_store
 
     try:
         kind = ExportFormat(fmt)
@@ -443,8 +444,9 @@ def export(
         known = ", ".join(f.value for f in ExportFormat)
         raise _fail(KgError(f"unknown export format {fmt!r}: use one of {known}")) from error
     try:
-        dataset = read_store(store_dir) if store_dir else _read_graph(data)
-        path = run_export(dataset, output or Path(f"out/graph.{kind.suffix}"), fmt=fmt)
+        # A store goes as it is: the network formats read it without copying its quads.
+        source = open_store(store_dir) if store_dir else _read_graph(data)
+        path = run_export(source, output or Path(f"out/graph.{kind.suffix}"), fmt=fmt)
     except KgError as error:
         raise _fail(error) from error
     out.print(str(path), highlight=False)

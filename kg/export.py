@@ -8,9 +8,10 @@ writer sorts its output, so the same graph gives the same bytes. JSON-LD embeds 
 context (``kg/context.jsonld``): readers need no network access.
 
 Network formats (``graphml`` for Cytoscape or yEd, ``gexf`` for Gephi) write the graph of
-``kg.view.project``: entities as nodes, direct edges with their relation, label, modality and
-evidence. GraphML and GEXF hold only scalar attributes, so lists become text: aliases joined
-with `` | ``, each citation as one line.
+``kg.view.project`` (``kg.view.project_store`` when given an Oxigraph store): entities as
+nodes, direct edges with their relation, label, modality and evidence. GraphML and GEXF hold
+only scalar attributes, so lists become text: aliases joined with `` | ``, each citation as one
+line.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg import fileio
 from kg.errors import InputError
 from kg.rdf import PREFIXES
-from kg.view import Citation, project
+from kg.view import Citation, as_network
 
 
 class ExportFormat(str, Enum):
@@ -59,12 +61,13 @@ class ExportFormat(str, Enum):
 _SUFFIXES = {"turtle": "ttl", "nquads": "nq", "ntriples": "nt", "xml": "rdf"}
 
 
-def export(graph: Graph | Dataset | nx.MultiDiGraph, path: Path, *, fmt: str) -> Path:
+def export(graph: Graph | Dataset | ox.Store | nx.MultiDiGraph, path: Path, *, fmt: str) -> Path:
     """Write the graph in one of the ``ExportFormat`` formats.
 
     Args:
-        graph: an RDF Graph/Dataset, or (network formats only) the result of
-            ``kg.view.project``.
+        graph: an RDF Graph/Dataset, an Oxigraph store, or (network formats only) the result
+            of ``kg.view.project``. A store is read with ``kg.view.project_store`` for the
+            network formats, and copied into a Dataset for the RDF formats.
         path: the file to write (parent folders are created).
         fmt: an ``ExportFormat`` value.
 
@@ -81,8 +84,7 @@ def export(graph: Graph | Dataset | nx.MultiDiGraph, path: Path, *, fmt: str) ->
         raise InputError(f"unknown export format {fmt!r}: use one of {known}") from err
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind in (ExportFormat.GRAPHML, ExportFormat.GEXF):
-        full = graph if isinstance(graph, nx.MultiDiGraph) else project(graph)
-        flat = flatten(full)
+        flat = flatten(as_network(graph))
         buffer = io.BytesIO()
         if kind is ExportFormat.GRAPHML:
             nx.write_graphml(flat, buffer, encoding="utf-8")
@@ -91,7 +93,10 @@ def export(graph: Graph | Dataset | nx.MultiDiGraph, path: Path, *, fmt: str) ->
         return fileio.write_bytes(path, buffer.getvalue())
     if isinstance(graph, nx.MultiDiGraph):
         raise InputError(f"{kind.value} is an RDF format: export an RDF graph, not a network")
-    dataset = graph if isinstance(graph, Dataset) else _as_dataset(graph)
+    if isinstance(graph, ox.Store):
+        dataset = _store_dataset(graph)
+    else:
+        dataset = graph if isinstance(graph, Dataset) else _as_dataset(graph)
     return fileio.write_text(path, rdf_text(dataset, kind))
 
 
@@ -122,13 +127,14 @@ def read_store(path: Path) -> Dataset:
     Raises:
         StoreError: there is no readable store at ``path``.
     """
-    import pyoxigraph
-
     from kg.store import open_store
 
-    dump = open_store(path).dump(format=pyoxigraph.RdfFormat.N_QUADS)
+    return _store_dataset(open_store(path))
+
+
+def _store_dataset(store: ox.Store) -> Dataset:
     dataset = Dataset()
-    dataset.parse(data=dump.decode("utf-8"), format="nquads")
+    dataset.parse(data=store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
     return dataset
 
 
@@ -183,8 +189,6 @@ def _trig(dataset: Dataset) -> str:
     """TriG as ``graph.trig`` holds it (Oxigraph's writer, one block per named graph in IRI
     order, triples sorted; no ``GRAPH`` keyword: raptor's parser rejects it). Triples of the
     default graph, if any, come first."""
-    import pyoxigraph as ox
-
     from kg import writers as files
 
     data = _quads(dataset).serialize(format="nquads")

@@ -451,7 +451,11 @@ def write_files(path: Path) -> list[Path]:
     if (path.parent / "graph.html").exists():
         from kg.view import write_html
 
-        written.append(write_html(to_dataset(path), path.parent / "graph.html"))
+        store = open_store(path)
+        try:
+            written.append(write_html(store, path.parent / "graph.html"))
+        finally:
+            del store
     return written
 
 

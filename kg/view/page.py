@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 from pyvis.network import Network
 from rdflib import Dataset, Graph, URIRef
 
 from kg import fileio
 from kg.errors import InputError
 from kg.view.layout import LAYOUT_SEED, MAX_PHYSICS_NODES, fixed_positions
-from kg.view.projection import KG_NS, SYMMETRIC, project
+from kg.view.projection import KG_NS, SYMMETRIC, as_network
 from kg.vocab import KG
 
 MAX_CITATIONS = 12
@@ -48,7 +49,7 @@ _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>\s*")
 
 
 def write_html(
-    graph: Graph | Dataset | nx.MultiDiGraph,
+    graph: Graph | Dataset | ox.Store | nx.MultiDiGraph,
     path: Path,
     *,
     focus: str | None = None,
@@ -58,7 +59,8 @@ def write_html(
     """Write the network as one HTML page that opens offline.
 
     Args:
-        graph: an RDF Graph/Dataset, or the result of ``project``.
+        graph: an RDF Graph/Dataset, an Oxigraph store (read with ``project_store``, without
+            copying its quads), or the result of ``project``.
         path: the HTML file to write (parent folders are created).
         focus: keep only the entity whose label or alias is this (any case) and its neighbours.
         hops: how far from ``focus`` neighbours may be.
@@ -70,7 +72,7 @@ def write_html(
     Raises:
         InputError: ``focus`` matches no entity, ``hops`` is negative or a relation is unknown.
     """
-    full = graph if isinstance(graph, nx.MultiDiGraph) else project(graph)
+    full = as_network(graph)
     view = _select(full, focus=focus, hops=hops, relations=relations)
     edges = _merged_edges(view)
     page = _finish(_network(view, edges).generate_html(), sorted({e["relation"] for e in edges}))
