@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from kg.gazetteer import Gazetteer, fold
 from kg.model import DocResult, EntityType, Fact, Post, ResolutionInfo
@@ -113,19 +113,44 @@ def _person_merges(names: Counter[str], union: _Union, label_of: dict[str, str])
 
 
 def _resolution_merges(infos: list[ResolutionInfo], union: _Union) -> None:
-    for i, a in enumerate(infos):
-        for b in infos[i + 1 :]:
-            if (a.status == "draft") != (b.status == "draft"):
+    """Join resolutions of the same kind (draft or not) adopted the same day, or quoted with
+    nearly the same text (rapidfuzz ratio >= 90).
+
+    "The same day": the same month and day, with the same full date or with an undated year
+    (``--MM-DD``) on one side. Infos are grouped by month and day, and quotes compared once per
+    distinct text, so the work grows with the corpus, not with its square.
+    """
+    for draft in (False, True):
+        group = [i for i in infos if (i.status == "draft") == draft]
+        days: dict[str, list[ResolutionInfo]] = defaultdict(list)
+        for info in group:
+            if info.date:
+                days[info.date[-5:]].append(info)
+        for bucket in days.values():
+            if any((i.date or "").startswith("--") for i in bucket):
+                # an undated year matches every other date of that day: all are joined
+                for info in bucket[1:]:
+                    union.join(bucket[0].key, info.key)
                 continue
-            same_day = (
-                a.date
-                and b.date
-                and a.date[-5:] == b.date[-5:]
-                and (a.date.startswith("--") or b.date.startswith("--") or a.date == b.date)
-            )
-            same_text = a.quote and b.quote and fuzz.ratio(fold(a.quote), fold(b.quote)) >= 90
-            if same_day or same_text:
-                union.join(a.key, b.key)
+            by_date: dict[str | None, list[ResolutionInfo]] = defaultdict(list)
+            for info in bucket:
+                by_date[info.date].append(info)
+            for same in by_date.values():
+                for info in same[1:]:
+                    union.join(same[0].key, info.key)
+        quotes: dict[str, list[ResolutionInfo]] = defaultdict(list)
+        for info in group:
+            if info.quote:
+                quotes[fold(info.quote)].append(info)
+        for same in quotes.values():
+            for info in same[1:]:
+                union.join(same[0].key, info.key)
+        texts = list(quotes)
+        if len(texts) > 1:
+            scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=90, workers=1)
+            for i, j in zip(*scores.nonzero(), strict=True):
+                if i < j:
+                    union.join(quotes[texts[i]][0].key, quotes[texts[j]][0].key)
 
 
 def _first(values: Iterable[_V | None]) -> _V | None:
@@ -226,11 +251,14 @@ def canonical_keys(
         key = _resolution_key(info)
         merged[key] = replace(info, key=key)
         rename |= {i.key: key for i in group}
+    full_names: dict[str, list[str]] = defaultdict(list)
+    for key in names:
+        if len(label_of[key].split()) >= 2:
+            full_names[union.find(key)].append(key)
     for key in names:
         root = union.find(key)
-        members = [k for k in names if union.find(k) == root and len(label_of[k].split()) >= 2]
-        best = max(members or [root], key=lambda k: (names[k], -len(label_of[k]), k))
-        rename[key] = best
+        members = full_names.get(root) or [root]
+        rename[key] = max(members, key=lambda k: (names[k], -len(label_of[k]), k))
     return rename, merged
 
 
