@@ -173,9 +173,13 @@ def catalogue_lines(
     their tally checks, posts, the corroborated facts of the corpus and near-duplicate links
     (``kg:nearDuplicateOf``, once, from the smaller IRI)."""
     out = _Lines(CATALOGUE)
+    by_object: dict[str, list[Corroboration]] = {}
+    for fact in facts:
+        by_object.setdefault(fact.object, []).append(fact)
     for entity in catalogue.entities.values():
         _entity_triples(out, entity)
-        check = tally_check(entity.resolution, facts) if entity.resolution else None
+        info = entity.resolution
+        check = tally_check(info, by_object.get(info.key, ())) if info else None
         if check:
             out.add(_id(entity.key), _kg("tallyCheck"), _text(check))
     for fact in facts:

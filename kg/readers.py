@@ -14,7 +14,6 @@ import io
 import json
 import logging
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,8 @@ _DATE_VALUE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _ISO_PREFIX = re.compile(r"\A\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?![\d-])")
 # More than this share of control characters (other than line breaks and tabs) means binary data.
 _MAX_CONTROL_SHARE = 0.02
-_ALLOWED_CONTROLS = frozenset("\n\r\t\f\v")
+# Control characters (Unicode category Cc) other than \t \n \v \f \r, and U+FFFD.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 # What an IRI may hold (RFC 3987 excludes spaces and these delimiters).
 _URL = re.compile(r"\Ahttps?://[^\s<>\"{}|\\^`]+\Z", re.IGNORECASE)
 
@@ -131,13 +131,8 @@ def _control_share(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
-    controls = sum(
-        1
-        for char in sample
-        if char == "\ufffd"
-        or (char not in _ALLOWED_CONTROLS and unicodedata.category(char) == "Cc")
-    )
-    return controls / len(sample)
+    # One regular-expression pass (C) rather than a Python test per character.
+    return len(_CONTROL.findall(sample)) / len(sample)
 
 
 def parse_document(text: str, source: str) -> Document:

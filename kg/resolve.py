@@ -268,6 +268,12 @@ def rename_keys(result: DocResult, rename: dict[str, str]) -> DocResult:
     def key(k: str) -> str:
         return rename.get(k, k)
 
+    used = [m.key for m in result.mentions] + [r.key for r in result.resolutions]
+    for f in result.facts:
+        used += (f.subject, f.object, f.reported_by or "", f.place or "")
+    if all(rename.get(k, k) == k for k in used):  # nothing to rename: only drop duplicates
+        facts = tuple(dict.fromkeys(result.facts))
+        return result if len(facts) == len(result.facts) else replace(result, facts=facts)
     mentions = tuple(replace(m, key=key(m.key)) for m in result.mentions)
     facts = tuple(
         dict.fromkeys(
