@@ -157,7 +157,7 @@ def prov_graph(
     return graph
 
 
-_PREFIXES = ("prov", "schema", "spdx", "kg", "kgdoc", "dcterms", "xsd")
+_PREFIXES = ("prov", "schema", "spdx", "kg", "kgdoc", "dcterms", "xsd", "rdfs")
 
 
 def write_prov(path: Path, graph: Graph) -> Path:
