@@ -75,17 +75,8 @@ def extract_all(
     found: list[DocResult | None] = [cache.get(d) if cache else None for d in documents]
     missing = [i for i, result in enumerate(found) if result is None]
     log.debug("%d documents cached, %d to extract", len(documents) - len(missing), len(missing))
-    todo = [documents[i] for i in missing]
-    if not todo:  # everything cached: the model is not even loaded
-        outcomes: Iterable[DocResult | Skipped] = ()
-    elif dask:
-        from kg.distributed import extract_dask
-
-        outcomes = extract_dask(todo, address=dask, model=model)
-    else:
-        from kg.parallel import extract_processes
-
-        outcomes = extract_processes(todo, model=model, workers=workers)
+    todo = [documents[i] for i in missing]  # everything cached: the model is not even loaded
+    outcomes = stream.run_extraction(todo, model=model, workers=workers, dask=dask)
     failed = []
     done = len(documents) - len(missing)
     if progress:  # cached documents count as extracted, one by one (the first is reported)

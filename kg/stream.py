@@ -195,16 +195,8 @@ def extract(
         if progress:  # cached documents count as extracted, one by one
             progress("extract", done, len(records))
     log.debug("%d documents cached, %d to extract", done, len(missing))
-    outcomes: Iterable[DocResult | Skipped] = ()
     todo = _Documents(texts, [records[i].text for i in missing])
-    if todo and dask:
-        from kg.distributed import extract_dask
-
-        outcomes = extract_dask(todo, address=dask, model=model)
-    elif todo:  # spaCy is imported and the model loaded only when something is left to extract
-        from kg.parallel import extract_processes
-
-        outcomes = extract_processes(todo, model=model, workers=workers)
+    outcomes = run_extraction(todo, model=model, workers=workers, dask=dask)
     failed = []
     for i, outcome in zip(missing, outcomes, strict=True):
         done += 1
@@ -219,6 +211,22 @@ def extract(
         else:
             kept[i] = Extracted(records[i], results.put(outcome), compact(outcome))
     return [item for item in kept if item is not None], failed
+
+
+def run_extraction(
+    todo: Sequence[Document], *, model: str, workers: int, dask: str | None
+) -> Iterable[DocResult | Skipped]:
+    """The outcomes of ``todo`` in order: on the Dask cluster at ``dask``, or in ``workers``
+    processes. spaCy is imported and the model loaded only when there is something to do."""
+    if not todo:
+        return ()
+    if dask:
+        from kg.distributed import extract_dask
+
+        return extract_dask(todo, address=dask, model=model)
+    from kg.parallel import extract_processes
+
+    return extract_processes(todo, model=model, workers=workers)
 
 
 def keys_of(result: DocResult) -> set[str]:
