@@ -141,13 +141,6 @@ def replace_store(path: Path, nquads: str) -> int:
     return count
 
 
-def memory_store(nquads: str) -> ox.Store:
-    """An in-memory store holding the N-Quads, in the store's normal form."""
-    memory = ox.Store()
-    memory.bulk_load(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
-    return memory
-
-
 def graphs_of(nquads: str) -> Graphs:
     """N-Quads grouped by named graph, as the store holds them (quads of the default graph are
     ignored).
