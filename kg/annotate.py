@@ -47,6 +47,10 @@ def sentence_hints(doc: Doc) -> Doc:
     return doc
 
 
+LOADED: set[str] = set()
+"""The models this process has loaded (``load_pipeline`` keeps them)."""
+
+
 @cache
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """Load the French model with the project's own annotation components.
@@ -55,4 +59,5 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """
     nlp = spacy.load(model)
     nlp.add_pipe("kg_sentence_hints", before="parser")
+    LOADED.add(model)
     return nlp

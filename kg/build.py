@@ -22,9 +22,9 @@ from kg.spill import Spill
 
 log = logging.getLogger(__name__)
 Progress = stream.Progress
-"""``progress(stage, done, total)``: ``("extract", 0, 10)`` once the documents are read,
-``("extract", 3, 10)`` after each document is extracted, ``("write graph.ttl", 1, 4)`` before
-each output is written."""
+"""``progress(stage, done, total)``: ``("extract", 3, 10)`` after each document is extracted
+(or found in the cache), 10 being the number of documents read so far; ``("write graph.ttl",
+1, 4)`` before each output is written."""
 
 
 @dataclass(slots=True)
@@ -150,22 +150,20 @@ def build(
     report = progress or _silent
     caches = stream.Caches(out / "cache" if cache else None, model)
     with Spill(out) as texts, Spill(out) as results:
-        records, summary.skipped, summary.near_duplicates = stream.read(
-            paths, options, texts, caches.memo
-        )
-        summary.documents = len(records)
-        report("extract", 0, len(records))
-        extracted, failed = stream.extract(
-            records,
-            texts,
-            results,
+        intake = stream.read_extract(
+            paths,
+            options,
+            (texts, results),
             caches,
             model=model,
             workers=workers,
             dask=dask,
             progress=progress,
         )
-        summary.skipped += failed
+        extracted = intake.extracted
+        summary.documents = intake.documents
+        summary.skipped = intake.skipped + intake.failed
+        summary.near_duplicates = intake.pairs
         compact, catalogue, rename = resolve_corpus(
             [item.compact for item in extracted], load_gazetteer()
         )

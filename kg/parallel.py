@@ -21,12 +21,10 @@ from kg.extract import extract_document
 from kg.extract.noise import blank_furniture
 from kg.gazetteer import load_gazetteer
 from kg.ingest import Skipped
-from kg.model import DocResult, Document
+from kg.model import Document
+from kg.pool import BATCH_SIZE, Outcome
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 32
-
-Outcome = DocResult | Skipped
 
 
 def extract_stream(documents: Iterable[Document], *, model: str) -> Iterator[Outcome]:

@@ -1,12 +1,12 @@
 """The stages of ``kg build`` that the documents stream through, one at a time.
 
-1. :func:`read`: each document is read into a spill file (not kept in memory); its date, its
-   near-duplicate signature and its language are computed, or taken from the memo of the last
-   build when its text is unchanged.
-2. :func:`extract`: each document is extracted (or its result taken from the cache); a compact
-   copy of the result (no text, no sentences, shared strings) stays in memory for resolving the
-   corpus, the full result waits in a spill file (or in the cache).
-3. :func:`write`: in document IRI order, each result is renamed to the corpus's canonical keys,
+1. :func:`read_extract`: each document is read into a spill file (not kept in memory); its
+   date, its near-duplicate signature and its language are computed, or taken from the memo of
+   the last build when its text is unchanged. It is extracted (or its result taken from the
+   cache) in worker processes that run while the reading goes on; a compact copy of the result
+   (no text, no sentences, shared strings) stays in memory for resolving the corpus, the full
+   result waits in a spill file (or in the cache).
+2. :func:`write`: in document IRI order, each result is renamed to the corpus's canonical keys,
    mapped to its named graph, written to the store and to the graph files, and dropped. A
    document whose graph depends on nothing that changed since the last build (same result, same
    canonical keys, same date and metadata) is not mapped again: its blocks of the graph files
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,6 +32,7 @@ from kg.extract.dates import document_date
 from kg.ingest import ReadOptions, Skipped, read_documents
 from kg.langdetect import SAMPLE_CHARS, detect_language
 from kg.model import DocResult, Document, Evidence, Fact, Mention
+from kg.pool import WorkerPool
 from kg.resolve import rename_keys
 from kg.spill import Spill
 
@@ -69,41 +71,6 @@ class Caches:
         self.results = ResultCache(root, model) if root else None
         self.graphs = GraphCache(root, model) if root else None
         self.memo = Memo(root, model)
-
-
-def read(
-    paths: Iterable[Path], options: ReadOptions | None, texts: Spill, memo: Memo
-) -> tuple[list[Record], list[Skipped], list[NearDuplicate]]:
-    """Read every document into ``texts``; near-duplicates are found as the documents come."""
-    records: list[Record] = []
-    skipped: list[Skipped] = []
-    numbers: dict[str, int] = {}
-    index = NearDuplicateIndex(lambda doc_id: texts.get(numbers[doc_id]).body)
-
-    def language(body: str) -> str | None:
-        sample = hashlib.sha256(body[:SAMPLE_CHARS].encode("utf-8")).hexdigest()
-        return memo.get(f"language {sample}", lambda: detect_language(body))  # type: ignore[no-any-return]
-
-    for item in read_documents(paths, options=options, language=language):
-        if isinstance(item, Skipped):
-            log.warning("%s: skipped: %s", item.path, item.reason)
-            skipped.append(item)
-            continue
-        number = texts.put(item)
-        numbers[item.id] = number
-        key = document_key(item)
-        date, sketch = memo.get(f"document {key}", lambda d=item: _derived(d))  # type: ignore[misc]
-        records.append(Record(item.id, item.source, rdf.content_hash(item), date, number, key))
-        index.add(item, None if sketch is None else np.frombuffer(sketch, dtype=np.uint64))
-    pairs = index.pairs()
-    for pair in pairs:
-        log.warning(
-            "%s: near-duplicate of %s (similarity %.2f): linked, its facts counted once",
-            pair.second_source,
-            pair.first_source,
-            pair.similarity,
-        )
-    return records, skipped, pairs
 
 
 def _derived(document: Document) -> tuple[tuple[str, str] | None, bytes | None]:
@@ -168,49 +135,141 @@ class _Compact:
         )
 
 
-def extract(
-    records: Sequence[Record],
-    texts: Spill,
-    results: Spill,
+@dataclass(slots=True)
+class Intake:
+    """What the first stage of a build made of its inputs."""
+
+    extracted: list[Extracted]
+    """The documents read and extracted, in the order they were read."""
+    skipped: list[Skipped]
+    """Inputs not read (unreadable, not in French, exact duplicates)."""
+    failed: list[Skipped]
+    """Documents read whose extraction failed."""
+    pairs: list[NearDuplicate]
+    documents: int
+    """The number of documents read."""
+
+
+def read_extract(
+    paths: Iterable[Path],
+    options: ReadOptions | None,
+    spills: tuple[Spill, Spill],
     caches: Caches,
     *,
     model: str,
     workers: int,
     dask: str | None,
     progress: Progress | None,
-) -> tuple[list[Extracted], list[Skipped]]:
-    """Extract every document (or take its result from the cache), in the documents' order;
-    returns the documents extracted and those whose extraction failed."""
+) -> Intake:
+    """Read every document into the spill of texts and extract it, or take its result from the
+    cache; near-duplicates are found as the documents come.
+
+    Unless this process already has the model loaded (a caller building again), the extraction
+    runs in ``workers`` spawned processes, started at the first document not in the cache: they
+    load the model and extract while this process goes on reading. ``progress`` counts the
+    documents extracted out of those read so far. On a Dask cluster (``dask``) or in this
+    process, the documents are extracted once all are read.
+    """
+    texts, results = spills
+    records: list[Record] = []
+    kept: list[Extracted | None] = []
+    skipped: list[Skipped] = []
+    failed: list[Skipped] = []
+    numbers: dict[str, int] = {}
+    index = NearDuplicateIndex(lambda doc_id: texts.get(numbers[doc_id]).body)
     compact = _Compact()
-    kept: list[Extracted | None] = [None] * len(records)
-    missing: list[int] = []
     done = 0
-    for i, record in enumerate(records):
-        found = caches.results.get(texts.get(record.text)) if caches.results else None
-        if found is None:
-            missing.append(i)
-            continue
-        kept[i] = Extracted(record, None, compact(found))
+
+    def language(body: str) -> str | None:
+        sample = hashlib.sha256(body[:SAMPLE_CHARS].encode("utf-8")).hexdigest()
+        return caches.memo.get(f"language {sample}", lambda: detect_language(body))  # type: ignore[no-any-return]
+
+    def take(i: int, outcome: DocResult | Skipped) -> None:
+        nonlocal done
         done += 1
-        if progress:  # cached documents count as extracted, one by one
-            progress("extract", done, len(records))
-    log.debug("%d documents cached, %d to extract", done, len(missing))
-    todo = _Documents(texts, [records[i].text for i in missing])
-    outcomes = run_extraction(todo, model=model, workers=workers, dask=dask)
-    failed = []
-    for i, outcome in zip(missing, outcomes, strict=True):
-        done += 1
-        if progress:
-            progress("extract", done, len(records))
         if isinstance(outcome, Skipped):
             failed.append(outcome)
-            continue
-        if caches.results is not None:
+        elif caches.results is not None:
             caches.results.put(outcome)
             kept[i] = Extracted(records[i], None, compact(outcome))
         else:
             kept[i] = Extracted(records[i], results.put(outcome), compact(outcome))
-    return [item for item in kept if item is not None], failed
+        if progress:
+            progress("extract", done, len(records))
+
+    extractor = _extractor(texts, records, model=model, workers=workers, dask=dask)
+    try:
+        for item in read_documents(paths, options=options, language=language):
+            if isinstance(item, Skipped):
+                log.warning("%s: skipped: %s", item.path, item.reason)
+                skipped.append(item)
+                continue
+            number = texts.put(item)
+            numbers[item.id] = number
+            key = document_key(item)
+            date, sketch = caches.memo.get(f"document {key}", lambda d=item: _derived(d))  # type: ignore[misc]
+            index.add(item, None if sketch is None else np.frombuffer(sketch, dtype=np.uint64))
+            records.append(Record(item.id, item.source, rdf.content_hash(item), date, number, key))
+            kept.append(None)
+            found = caches.results.get(item) if caches.results else None
+            if found is None:
+                for i, outcome in extractor.submit(len(records) - 1, item):
+                    take(i, outcome)
+                continue
+            kept[-1] = Extracted(records[-1], None, compact(found))
+            done += 1
+            if progress:  # cached documents count as extracted, one by one
+                progress("extract", done, len(records))
+        for i, outcome in extractor.finish():
+            take(i, outcome)
+    finally:
+        extractor.close()
+    pairs = index.pairs()
+    for pair in pairs:
+        log.warning(
+            "%s: near-duplicate of %s (similarity %.2f): linked, its facts counted once",
+            pair.second_source,
+            pair.first_source,
+            pair.similarity,
+        )
+    extracted = [item for item in kept if item is not None]
+    return Intake(extracted, skipped, failed, pairs, len(records))
+
+
+class _Deferred:
+    """Documents extracted once all are read: in this process (``workers`` processes for a
+    library caller that has the model loaded) or on a Dask cluster."""
+
+    def __init__(
+        self, texts: Spill, records: Sequence[Record], *, model: str, workers: int, dask: str | None
+    ) -> None:
+        self.texts, self.records = texts, records
+        self.model, self.workers, self.dask = model, workers, dask
+        self.keys: list[int] = []
+
+    def submit(self, key: int, document: Document) -> Iterator[tuple[int, DocResult | Skipped]]:
+        self.keys.append(key)
+        return iter(())
+
+    def finish(self) -> Iterator[tuple[int, DocResult | Skipped]]:
+        todo = _Documents(self.texts, [self.records[k].text for k in self.keys])
+        outcomes = run_extraction(todo, model=self.model, workers=self.workers, dask=self.dask)
+        log.debug("%d documents to extract", len(todo))
+        return zip(self.keys, outcomes, strict=True)
+
+    def close(self) -> None:
+        self.keys = []
+
+
+def _extractor(
+    texts: Spill, records: Sequence[Record], *, model: str, workers: int, dask: str | None
+) -> _Deferred | WorkerPool:
+    """Worker processes fed while reading, unless the cluster or this process extracts."""
+    annotate = sys.modules.get("kg.annotate")
+    here = workers <= 1 and annotate is not None and model in annotate.LOADED
+    if dask or here:
+        return _Deferred(texts, records, model=model, workers=workers, dask=dask)
+    return WorkerPool(model, workers)
 
 
 def run_extraction(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
+from kg.annotate import load_pipeline
 from kg.build import Summary, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,9 @@ class SeedBuild:
 
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
-    """The seed graph, built once with the default model."""
+    """The seed graph, built once with the default model, loaded in the test process: later
+    builds reuse it rather than start worker processes that load it again."""
+    load_pipeline()
     out = tmp_path_factory.mktemp("seed-build")
     summary = build([SEEDS], out=out)
     dataset = rdflib.Dataset()

@@ -1,0 +1,110 @@
+"""Extraction in worker processes fed while the build reads: spaCy's model loads and runs in
+them, the building process reads, caches and writes.
+
+This module does not import spaCy: a process that only hands documents to the workers never
+loads it (the workers import ``kg.parallel``). Workers are started with ``spawn``, as in
+:mod:`kg.parallel`.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from kg.ingest import Skipped
+from kg.model import DocResult, Document
+
+BATCH_SIZE = 32
+"""Documents per task (and per ``nlp.pipe`` batch in the worker)."""
+
+Outcome = DocResult | Skipped
+
+
+def _load(model: str) -> None:
+    """A worker's initializer: the pipeline and gazetteer, loaded before its first batch."""
+    from kg.annotate import load_pipeline
+    from kg.gazetteer import load_gazetteer
+
+    load_pipeline(model)
+    load_gazetteer()
+
+
+def _extract(documents: list[Document], model: str) -> list[Outcome]:
+    """A worker's task: one batch of documents."""
+    from kg.parallel import extract_batch
+
+    return extract_batch(documents, model)
+
+
+def _ready() -> None:
+    """A task that does nothing: submitted once per worker, it starts them all at once."""
+
+
+class WorkerPool:
+    """Documents extracted in ``workers`` spawned processes as they come, results in order.
+
+    The processes start (and load the model) at the first :meth:`submit`, while the caller goes
+    on reading documents. Documents go out in batches of ``BATCH_SIZE``; at most two batches a
+    process wait, so the caller's memory holds a bounded number of documents and results.
+    """
+
+    def __init__(self, model: str, workers: int) -> None:
+        self.model, self.workers = model, max(1, workers)
+        self._executor: ProcessPoolExecutor | None = None
+        self._batch: list[tuple[int, Document]] = []
+        self._pending: deque[tuple[list[int], Future[list[Outcome]]]] = deque()
+
+    def submit(self, key: int, document: Document) -> Iterator[tuple[int, Outcome]]:
+        """Queue one document under ``key``; yields the ``(key, outcome)`` pairs ready now."""
+        if self._executor is None:
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_load, initargs=(self.model,)
+            )
+            for _ in range(self.workers):
+                self._executor.submit(_ready)
+        self._batch.append((key, document))
+        if len(self._batch) >= BATCH_SIZE:
+            self._send(self._batch)
+            self._batch = []
+        while self._pending and (
+            self._pending[0][1].done() or len(self._pending) > 2 * self.workers
+        ):
+            yield from self._take()
+
+    def finish(self) -> Iterator[tuple[int, Outcome]]:
+        """The outcomes of every document still out, in order (the last batch is shared out
+        among the processes)."""
+        if self._batch:
+            size = math.ceil(len(self._batch) / self.workers)
+            for start in range(0, len(self._batch), size):
+                self._send(self._batch[start : start + size])
+            self._batch = []
+        while self._pending:
+            yield from self._take()
+
+    def close(self) -> None:
+        """Stop the processes (work not taken is dropped)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        self._pending.clear()
+
+    def _send(self, batch: list[tuple[int, Document]]) -> None:
+        assert self._executor is not None
+        keys = [key for key, _ in batch]
+        future = self._executor.submit(_extract, [d for _, d in batch], self.model)
+        self._pending.append((keys, future))
+
+    def _take(self) -> Iterator[tuple[int, Outcome]]:
+        keys, future = self._pending.popleft()
+        yield from zip(keys, future.result(), strict=True)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
