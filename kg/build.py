@@ -130,17 +130,19 @@ def build(
     options: ReadOptions | None = None,
     progress: Progress | None = None,
     fresh: bool = False,
-    workers: int = 1,
+    workers: int = 0,
     cache: bool = True,
     dask: str | None = None,
 ) -> Summary:
     """Build the graph of the documents under ``paths`` into ``out``.
 
     Documents stream through the build one at a time (see :mod:`kg.stream`): memory holds
-    compact copies of the extraction results, not the corpus. ``workers`` processes run spaCy
-    (or the Dask cluster whose scheduler is at ``dask``). With ``cache``, per-document results
-    and graphs are kept under ``out/cache/`` and reused when neither the document nor the
-    pipeline changed. An existing ``out/store`` is updated document by document (see
+    compact copies of the extraction results, not the corpus. spaCy runs in this process
+    (``workers`` 0), in ``workers`` spawned processes while this one reads (the caller's main
+    module must then be importable without side effects, as for any ``multiprocessing``
+    spawn), or on the Dask cluster whose scheduler is at ``dask``. With ``cache``, per-document
+    results and graphs are kept under ``out/cache/`` and reused when neither the document nor
+    the pipeline changed. An existing ``out/store`` is updated document by document (see
     :mod:`kg.store`); ``fresh`` rebuilds it from these documents alone. Every output file is
     replaced atomically: a build stopped at any point leaves the previous outputs whole.
     """

@@ -152,7 +152,11 @@ def build(
         bool, typer.Option(help="Rebuild store/ from these inputs alone (drop other documents).")
     ] = False,
     workers: Annotated[
-        int, typer.Option(min=1, help="Processes running spaCy (one per core).")
+        int,
+        typer.Option(
+            min=0,
+            help="Processes running spaCy while this one reads and writes (0: in this one).",
+        ),
     ] = 1,
     cache: Annotated[
         bool, typer.Option(help="Reuse per-document results kept in OUT/cache/.")

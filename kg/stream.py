@@ -164,11 +164,11 @@ def read_extract(
     """Read every document into the spill of texts and extract it, or take its result from the
     cache; near-duplicates are found as the documents come.
 
-    Unless this process already has the model loaded (a caller building again), the extraction
-    runs in ``workers`` spawned processes, started at the first document not in the cache: they
-    load the model and extract while this process goes on reading. ``progress`` counts the
-    documents extracted out of those read so far. On a Dask cluster (``dask``) or in this
-    process, the documents are extracted once all are read.
+    With ``workers`` ≥ 1, the extraction runs in that many spawned processes, started at the
+    first document not in the cache: they load the model and extract while this process goes on
+    reading. With 0, or 1 when this process has the model loaded already (a caller building
+    again), it runs in this process; on a Dask cluster (``dask``) too, it runs once all
+    documents are read. ``progress`` counts the documents extracted out of those read so far.
     """
     texts, results = spills
     records: list[Record] = []
@@ -237,8 +237,7 @@ def read_extract(
 
 
 class _Deferred:
-    """Documents extracted once all are read: in this process (``workers`` processes for a
-    library caller that has the model loaded) or on a Dask cluster."""
+    """Documents extracted once all are read: in this process or on a Dask cluster."""
 
     def __init__(
         self, texts: Spill, records: Sequence[Record], *, model: str, workers: int, dask: str | None
@@ -266,8 +265,8 @@ def _extractor(
 ) -> _Deferred | WorkerPool:
     """Worker processes fed while reading, unless the cluster or this process extracts."""
     annotate = sys.modules.get("kg.annotate")
-    here = workers <= 1 and annotate is not None and model in annotate.LOADED
-    if dask or here:
+    loaded = annotate is not None and model in annotate.LOADED
+    if dask or workers <= 0 or (workers == 1 and loaded):
         return _Deferred(texts, records, model=model, workers=workers, dask=dask)
     return WorkerPool(model, workers)
 

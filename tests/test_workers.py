@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kg.build import extract_all
@@ -33,10 +34,12 @@ def test_workers_batches_cover_every_document_in_order() -> None:
     assert [b for b in batches(range(7), 3)] == [[0, 1, 2], [3, 4, 5], [6]]
 
 
-def test_workers_cli_build_same_bytes(tmp_path: Path, seed_build: SeedBuild) -> None:
+@pytest.mark.parametrize("workers", ["2", "0"])
+def test_workers_cli_build_same_bytes(tmp_path: Path, seed_build: SeedBuild, workers: str) -> None:
+    """Two worker processes, or none (spaCy in the building process): the same graph."""
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        app, ["build", str(SEEDS), "-o", str(out), "--workers", "2", "--no-cache", "--no-html"]
+        app, ["build", str(SEEDS), "-o", str(out), "--workers", workers, "--no-cache", "--no-html"]
     )
     assert result.exit_code == 0, result.output
     assert (out / "graph.trig").read_bytes() == (seed_build.out / "graph.trig").read_bytes()
