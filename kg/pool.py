@@ -8,12 +8,16 @@ loads it (the workers import ``kg.parallel``). Workers are started with ``spawn`
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import multiprocessing
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
+from kg.errors import KgError
 from kg.ingest import Skipped
 from kg.model import DocResult, Document
 
@@ -21,6 +25,10 @@ BATCH_SIZE = 32
 """Documents per task (and per ``nlp.pipe`` batch in the worker)."""
 
 Outcome = DocResult | Skipped
+
+
+class WorkerError(KgError):
+    """A worker process stopped before returning its documents."""
 
 
 def _load(model: str) -> None:
@@ -37,6 +45,13 @@ def _extract(documents: list[Document], model: str) -> list[Outcome]:
     from kg.parallel import extract_batch
 
     return extract_batch(documents, model)
+
+
+def _check_model(model: str) -> None:
+    """Fail here, before any worker starts, when the model can be neither imported nor read
+    from a folder (spaCy's two ways of loading it)."""
+    if not Path(model).is_dir() and importlib.util.find_spec(model) is None:
+        raise WorkerError(f"spaCy model {model!r}: not installed, and no such model folder")
 
 
 def _ready() -> None:
@@ -60,6 +75,7 @@ class WorkerPool:
     def submit(self, key: int, document: Document) -> Iterator[tuple[int, Outcome]]:
         """Queue one document under ``key``; yields the ``(key, outcome)`` pairs ready now."""
         if self._executor is None:
+            _check_model(self.model)
             context = multiprocessing.get_context("spawn")
             self._executor = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=_load, initargs=(self.model,)
@@ -96,15 +112,29 @@ class WorkerPool:
     def _send(self, batch: list[tuple[int, Document]]) -> None:
         assert self._executor is not None
         keys = [key for key, _ in batch]
-        future = self._executor.submit(_extract, [d for _, d in batch], self.model)
+        try:
+            future = self._executor.submit(_extract, [d for _, d in batch], self.model)
+        except BrokenProcessPool as err:
+            raise _stopped() from err
         self._pending.append((keys, future))
 
     def _take(self) -> Iterator[tuple[int, Outcome]]:
         keys, future = self._pending.popleft()
-        yield from zip(keys, future.result(), strict=True)
+        try:
+            outcomes = future.result()
+        except BrokenProcessPool as err:
+            raise _stopped() from err
+        yield from zip(keys, outcomes, strict=True)
 
     def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _stopped() -> WorkerError:
+    return WorkerError(
+        "an extraction worker process stopped before returning its documents "
+        "(killed, or out of memory: try fewer --workers)"
+    )

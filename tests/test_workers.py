@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from kg.cli import app
 from kg.ingest import read_documents
 from kg.model import Document
 from kg.parallel import batches, extract_processes
-from kg.pool import WorkerPool
+from kg.pool import WorkerError, WorkerPool
 from tests.conftest import SEEDS, SeedBuild
 
 
@@ -85,3 +86,24 @@ def test_workers_fresh_process_extracts_in_a_worker(tmp_path: Path, seed_build: 
     # The building process never imported spaCy: the worker did the extraction.
     assert done.stderr.rstrip().endswith("False"), done.stderr
     assert (out / "graph.trig").read_bytes() == (seed_build.out / "graph.trig").read_bytes()
+
+
+def test_workers_pool_unknown_model_fails_before_any_worker_starts() -> None:
+    pool = WorkerPool("fr_no_such_model", 1)
+    with pytest.raises(WorkerError, match="fr_no_such_model.*not installed"):
+        list(pool.submit(0, _seeds()[0]))
+    assert pool._executor is None
+    pool.close()
+
+
+def test_workers_pool_a_worker_killed_is_a_clear_error() -> None:
+    """A worker that dies (killed, out of memory) stops the build with one clear error."""
+    documents = _seeds()
+    with WorkerPool("fr_core_news_md", 1) as pool, pytest.raises(WorkerError, match="stopped"):
+        list(pool.submit(0, documents[0]))
+        assert pool._executor is not None
+        for process in list(pool._executor._processes.values()):
+            process.kill()
+            process.join()
+        time.sleep(1)  # the pool notices, whether before or after the batch goes out
+        list(pool.finish())
