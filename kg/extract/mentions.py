@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.words import Words
 from kg.gazetteer import Gazetteer, fold
 from kg.model import EntityType
 
@@ -159,7 +160,8 @@ def _nested_bodies(
 def _compound_demonyms(doc: Doc, gaz: Gazetteer, taken: set[int]) -> list[TokenMention]:
     """ "russo-ukrainiens" names two states, "ukraino-biélorusse" too (one token or three)."""
     out = []
-    texts = [t.text for t in doc]
+    words = Words.of(doc)
+    texts = words.texts
     hyphenated = [  # a compound has a hyphen in its first token or right after it
         i
         for i, text in enumerate(texts)
@@ -171,7 +173,7 @@ def _compound_demonyms(doc: Doc, gaz: Gazetteer, taken: set[int]) -> list[TokenM
         end = token.i + 1
         while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_:
             end += 2
-        text = doc[token.i : end].text
+        text = words.span_text(token.i, end)
         if "-" not in text or any(i in taken for i in range(token.i, end)):
             continue
         parts = fold(text).split("-")
