@@ -6,13 +6,38 @@ thousands of times per document, so they read them from these plain lists instea
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import cache
 
+import numpy
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SPACY
 from spacy.parts_of_speech import NAMES
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 _KEY = "kg.words"
+_WHITESPACE = ("", " ")
+
+
+class _Strings(dict[int, str]):
+    """The strings of a ``StringStore`` by hash, each looked up in the store once (a dict is
+    several times faster to read than the store)."""
+
+    def __init__(self, store: StringStore) -> None:
+        super().__init__()
+        self.store = store
+
+    def __missing__(self, key: int) -> str:
+        value = self[key] = self.store[key]
+        return value
+
+
+@cache
+def _strings(vocab: Vocab) -> _Strings:
+    """The string table of a vocabulary, one per pipeline and process."""
+    return _Strings(vocab.strings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +77,13 @@ class Words:
         known = doc.user_data.get(_KEY)
         if isinstance(known, Words):
             return known
-        strings = doc.vocab.strings
-        columns = doc.to_array([ORTH, LOWER, LEMMA, DEP, POS, HEAD, IDX, SPACY]).T.tolist()
-        orth, lower, lemma, dep, pos, head, idx, spacy = columns
-        # HEAD is an offset stored unsigned: read it back as a signed 64-bit integer.
-        heads = tuple(i + (h - (1 << 64) if h >= 1 << 63 else h) for i, h in enumerate(head))
-        texts = tuple(strings[h] for h in orth)
+        string = _strings(doc.vocab).__getitem__
+        array = doc.to_array([ORTH, LOWER, LEMMA, DEP, POS, IDX, SPACY, HEAD])
+        orth, lower, lemma, dep, pos, idx, spacy, _ = array.T.tolist()
+        # HEAD is an offset stored unsigned: read it as a signed integer, added to the position.
+        offsets = array[:, -1].view(numpy.int64)
+        heads = tuple((offsets + numpy.arange(len(offsets))).tolist())
+        texts = tuple(map(string, orth))
         children: list[list[int]] = [[] for _ in heads]
         for i, h in enumerate(heads):
             if h != i:
@@ -68,14 +94,14 @@ class Words:
             sent_of += [number] * (sent.end - sent.start)
         words = cls(
             texts,
-            tuple(strings[h] for h in lower),
-            tuple(strings[h] for h in lemma),
-            tuple(NAMES[p] for p in pos),
-            tuple(strings[h] for h in dep),
+            tuple(map(string, lower)),
+            tuple(map(string, lemma)),
+            tuple(map(NAMES.__getitem__, pos)),
+            tuple(map(string, dep)),
             heads,
             tuple(map(tuple, children)),
             tuple(idx),
-            "".join(t + " " if s else t for t, s in zip(texts, spacy, strict=True)),
+            "".join(map(operator.add, texts, map(_WHITESPACE.__getitem__, spacy))),
             sents,
             tuple(sent_of),
         )
