@@ -115,15 +115,9 @@ def coordinated(
     return [m for m in ordered if m in keep]
 
 
-def case_words(token: Token) -> set[str]:
+def case_words(token: Token) -> frozenset[str]:
     """Prepositions introducing the phrase headed by ``token`` ("à", "au", "avec"…)."""
-    return _case_words_at(Words.of(token.doc), token.i)
-
-
-def _case_words_at(words: Words, i: int) -> set[str]:
-    """``case_words`` of token ``i``."""
-    lowers, deps = words.lowers, words.deps
-    return {lowers[c].replace("’", "'") for c in words.children[i] if deps[c] in ("case", "fixed")}
+    return Words.of(token.doc).cases[token.i]
 
 
 def _complement_entities(token: Token, pool: Sequence[TokenMention]) -> list[TokenMention]:
@@ -230,11 +224,11 @@ def _right_of(trigger: Token, end: int) -> list[Token]:
         if words.pos[i] == "VERB":
             break
         out.append(i)
+    cases = words.cases
     return [
         doc[i]
         for i in out
-        if _case_words_at(words, i)
-        or not any(_case_words_at(words, h) for h in _heads_until(i, trigger.i, words.heads))
+        if cases[i] or not any(cases[h] for h in _heads_until(i, trigger.i, words.heads))
     ]
 
 

@@ -52,6 +52,8 @@ class Words:
         deps: ``Token.dep_``.
         heads: ``Token.head.i``.
         children: ``[c.i for c in Token.children]``.
+        cases: the lower-case forms of each token's ``case`` and ``fixed`` dependents (the
+            prepositions introducing its phrase), with straight apostrophes.
         idx: ``Token.idx``, the character offset of each token.
         text: ``Doc.text``.
         sents: the sentences, in order.
@@ -65,6 +67,7 @@ class Words:
     deps: tuple[str, ...]
     heads: tuple[int, ...]
     children: tuple[tuple[int, ...], ...]
+    cases: tuple[frozenset[str], ...]
     idx: tuple[int, ...]
     text: str
     sents: tuple[Span, ...]
@@ -84,22 +87,27 @@ class Words:
         offsets = array[:, -1].view(numpy.int64)
         heads = tuple((offsets + numpy.arange(len(offsets))).tolist())
         texts = tuple(map(string, orth))
+        lowers, deps = tuple(map(string, lower)), tuple(map(string, dep))
         children: list[list[int]] = [[] for _ in heads]
+        cases: list[set[str]] = [set() for _ in heads]
         for i, h in enumerate(heads):
             if h != i:
                 children[h].append(i)
+                if deps[i] in ("case", "fixed"):
+                    cases[h].add(lowers[i].replace("’", "'"))
         sents = tuple(doc.sents)
         sent_of: list[int] = []
         for number, sent in enumerate(sents):
             sent_of += [number] * (sent.end - sent.start)
         words = cls(
             texts,
-            tuple(map(string, lower)),
+            lowers,
             tuple(map(string, lemma)),
             tuple(map(NAMES.__getitem__, pos)),
-            tuple(map(string, dep)),
+            deps,
             heads,
             tuple(map(tuple, children)),
+            tuple(map(frozenset, cases)),
             tuple(idx),
             "".join(map(operator.add, texts, map(_WHITESPACE.__getitem__, spacy))),
             sents,
