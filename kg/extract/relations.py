@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -297,10 +298,16 @@ def _left_subject(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenM
 _TRIGGER_WORDS = frozenset(word for rule in R.VERB_RULES for word in rule.lemmas)
 
 
+@lru_cache(maxsize=4096)
+def _rules_for(lemma: str, lower: str) -> tuple[R.VerbRule, ...]:
+    """The verb rules a token with this lemma and lower-case form may trigger, in rule order."""
+    return tuple(rule for rule in R.VERB_RULES if lemma in rule.lemmas or lower in rule.lemmas)
+
+
 def verb_facts(ctx: Context) -> Iterator[RawFact]:
     """Facts of the simple verb and noun rules (visits, meetings, condemnations, …)."""
     for token in ctx.triggers(_TRIGGER_WORDS):
-        for rule in R.VERB_RULES:
+        for rule in _rules_for(token.lemma_, token.lower_):
             if not _is_trigger(token, rule):
                 continue
             passive = any(c.dep_ == "aux:pass" for c in token.children)
