@@ -19,6 +19,7 @@ from spacy.vocab import Vocab
 
 _KEY = "kg.words"
 _WHITESPACE = ("", " ")
+_NONE: frozenset[str] = frozenset()
 
 
 class _Strings(dict[int, str]):
@@ -51,7 +52,6 @@ class Words:
         pos: ``Token.pos_``.
         deps: ``Token.dep_``.
         heads: ``Token.head.i``.
-        children: ``[c.i for c in Token.children]``.
         cases: the lower-case forms of each token's ``case`` and ``fixed`` dependents (the
             prepositions introducing its phrase), with straight apostrophes.
         idx: ``Token.idx``, the character offset of each token.
@@ -66,7 +66,6 @@ class Words:
     pos: tuple[str, ...]
     deps: tuple[str, ...]
     heads: tuple[int, ...]
-    children: tuple[tuple[int, ...], ...]
     cases: tuple[frozenset[str], ...]
     idx: tuple[int, ...]
     text: str
@@ -88,13 +87,13 @@ class Words:
         heads = tuple((offsets + numpy.arange(len(offsets))).tolist())
         texts = tuple(map(string, orth))
         lowers, deps = tuple(map(string, lower)), tuple(map(string, dep))
-        children: list[list[int]] = [[] for _ in heads]
-        cases: list[set[str]] = [set() for _ in heads]
-        for i, h in enumerate(heads):
-            if h != i:
-                children[h].append(i)
-                if deps[i] in ("case", "fixed"):
-                    cases[h].add(lowers[i].replace("’", "'"))
+        found: dict[int, set[str]] = {}
+        for i, dep_ in enumerate(deps):
+            if dep_ in ("case", "fixed") and heads[i] != i:
+                found.setdefault(heads[i], set()).add(lowers[i].replace("’", "'"))
+        cases = [_NONE] * len(heads)
+        for head, words_ in found.items():
+            cases[head] = frozenset(words_)
         sents = tuple(doc.sents)
         sent_of: list[int] = []
         for number, sent in enumerate(sents):
@@ -106,8 +105,7 @@ class Words:
             tuple(map(NAMES.__getitem__, pos)),
             deps,
             heads,
-            tuple(map(tuple, children)),
-            tuple(map(frozenset, cases)),
+            tuple(cases),
             tuple(idx),
             "".join(map(operator.add, texts, map(_WHITESPACE.__getitem__, spacy))),
             sents,
