@@ -140,13 +140,23 @@ def extract_document(document: Document, doc: Doc, nlp: Language, gaz: Gazetteer
     index_of = {local_resolution_key(document.id, r.index): r.index for r in found}
     posts = list(post_facts(doc, mentions))
     referring = sorted(mentions + role_references(doc, mentions, posts), key=lambda m: m.start)
+    clauses: dict[tuple[int, bool], tuple[Modality, When | None, str | None]] = {}
     for sent, raw in _raw_facts(doc, referring, res_mentions):
         for position, value in raw.counts.items():
             counts.setdefault(index_of[raw.object], {}).setdefault(position, value)
         if raw.predicate == "tally":
             continue
-        mode = _fact_modality(raw)
-        when = _fact_date(raw.trigger, anchor, mode)
+        # Several facts often share a trigger (its subjects times its objects): its clause's
+        # modality, date and reporter are read once.
+        key = (raw.trigger.i, raw.noun_trigger)
+        if key not in clauses:
+            mode = _fact_modality(raw)
+            clauses[key] = (
+                mode,
+                _fact_date(raw.trigger, anchor, mode),
+                reporter(raw.trigger, mentions),
+            )
+        mode, when, reported_by = clauses[key]
         facts.append(
             Fact(
                 raw.subject,
@@ -158,7 +168,7 @@ def extract_document(document: Document, doc: Doc, nlp: Language, gaz: Gazetteer
                 date_precision=when.precision if when else None,
                 place=raw.place,
                 round=raw.round,
-                reported_by=reporter(raw.trigger, mentions),
+                reported_by=reported_by,
             )
         )
     for person, post, noun in posts:
