@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract.mentions import TokenMention
 from kg.extract.words import Words
@@ -67,37 +67,37 @@ def quote_mask(sent: Span) -> set[int]:
     return mask
 
 
-def _boundaries(sent: Span) -> list[int]:
-    """Indices of the tokens of ``sent`` that end a clause, found once per sentence (kept in the
-    ``Doc``'s ``user_data``, so they live as long as the parse they come from)."""
-    known: dict[int, list[int]] = sent.doc.user_data.setdefault("kg.clause_boundaries", {})
-    if sent.start in known:
-        return known[sent.start]
-    words = Words.of(sent.doc)
+def _boundaries(doc: Doc, start: int, end: int) -> list[int]:
+    """Indices of the tokens of the sentence ``start``..``end`` that end a clause, found once per
+    sentence (kept in the ``Doc``'s ``user_data``, so they live as long as the parse they come
+    from)."""
+    known: dict[int, list[int]] = doc.user_data.setdefault("kg.clause_boundaries", {})
+    if start in known:
+        return known[start]
+    words = Words.of(doc)
     texts, lemmas, pos = words.texts, words.lemmas, words.pos
     found = []
-    for i in range(sent.start, sent.end):
+    for i in range(start, end):
         text = texts[i]
         boundary = (
             words.lowers[i] in _BOUNDARY_WORDS
             or text in (";", ":")
-            or (text in "»”" and i + 1 < sent.end and texts[i + 1] == ",")
+            or (text in "»”" and i + 1 < end and texts[i + 1] == ",")
         )
-        if text == "," and i + 2 < sent.end:
+        if text == "," and i + 2 < end:
             following = range(i + 1, min(i + 4, len(texts)))  # may run into the next sentence
             boundary = boundary or any(lemmas[j] in SPEECH and pos[j] == "VERB" for j in following)
         if boundary:
             found.append(i)
-    known[sent.start] = found
+    known[start] = found
     return found
 
 
 def clause_window(trigger: Token, masked: set[int]) -> tuple[int, int]:
     """Token range of the clause around ``trigger``: between contrastive connectives, semicolons,
     closing quotes and a trailing reporting clause (", a déclaré X")."""
-    sent = Words.of(trigger.doc).sent(trigger.i)
-    start, end = sent.start, sent.end
-    for i in _boundaries(sent):
+    start, end = sentence = Words.of(trigger.doc).sent(trigger.i)
+    for i in _boundaries(trigger.doc, *sentence):
         if i in masked:
             continue
         if i < trigger.i:
@@ -228,8 +228,7 @@ def reporter(trigger: Token, mentions: Sequence[TokenMention]) -> str | None:
     """The person, state or body a reporting clause credits ("…, a déclaré X")."""
     doc = trigger.doc
     words = Words.of(doc)
-    sent = words.sent(trigger.i)
-    for i in range(sent.start, sent.end):
+    for i in range(*words.sent(trigger.i)):
         if words.lemmas[i] in SPEECH and words.pos[i] == "VERB" and i != trigger.i:
             for child in doc[i].children:
                 if child.dep_ in ("nsubj", "nsubj:pass"):

@@ -117,9 +117,8 @@ def _candidate(token: Token, earlier: bool) -> Token | None:
         c.lemma_ in ("résolution", "texte") for c in token.children
     ):
         words = Words.of(token.doc)
-        sent = words.sent(token.i)
         context = earlier or any(
-            words.lemmas[i].lower() in _UN_CONTEXT for i in range(sent.start, sent.end)
+            words.lemmas[i].lower() in _UN_CONTEXT for i in range(*words.sent(token.i))
         )
         if not context or any(
             c.dep_ == "nmod" and c.lemma_ not in _UN_CONTEXT and c.pos_ == "NOUN"
@@ -138,7 +137,7 @@ def find_resolutions(
     """Resolution mentions in text order, with definite ones linked to an earlier resolution."""
     found: list[ResolutionMention] = []
     words = Words.of(doc)
-    masked = {i for s in words.sents for i in quote_mask(s)}
+    masked = {i for s in doc.sents for i in quote_mask(s)}
     # Only these lemmas can head a resolution mention (``_candidate``).
     for token in (doc[i] for i, lemma in enumerate(words.lemmas) if lemma in _CANDIDATES):
         if (

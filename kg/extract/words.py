@@ -14,7 +14,7 @@ import numpy
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SPACY
 from spacy.parts_of_speech import NAMES
 from spacy.strings import StringStore
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 _KEY = "kg.words"
@@ -56,8 +56,11 @@ class Words:
             prepositions introducing its phrase), with straight apostrophes.
         idx: ``Token.idx``, the character offset of each token.
         text: ``Doc.text``.
-        sents: the sentences, in order.
+        sents: the token range (start, end) of each sentence, in order.
         sent_of: the index in ``sents`` of each token's sentence.
+
+    Only plain values, no ``Span``: kept in the ``Doc``, a span would make a reference cycle
+    and keep the ``Doc`` alive until the garbage collector runs.
     """
 
     texts: tuple[str, ...]
@@ -69,7 +72,7 @@ class Words:
     cases: tuple[frozenset[str], ...]
     idx: tuple[int, ...]
     text: str
-    sents: tuple[Span, ...]
+    sents: tuple[tuple[int, int], ...]
     sent_of: tuple[int, ...]
 
     @classmethod
@@ -94,10 +97,10 @@ class Words:
         cases = [_NONE] * len(heads)
         for head, words_ in found.items():
             cases[head] = frozenset(words_)
-        sents = tuple(doc.sents)
+        sents = tuple((sent.start, sent.end) for sent in doc.sents)
         sent_of: list[int] = []
-        for number, sent in enumerate(sents):
-            sent_of += [number] * (sent.end - sent.start)
+        for number, (start, end) in enumerate(sents):
+            sent_of += [number] * (end - start)
         words = cls(
             texts,
             lowers,
@@ -120,6 +123,6 @@ class Words:
             return ""
         return self.text[self.idx[start] : self.idx[end - 1] + len(self.texts[end - 1])]
 
-    def sent(self, i: int) -> Span:
-        """The sentence of token ``i``, as ``doc[i].sent``."""
+    def sent(self, i: int) -> tuple[int, int]:
+        """The token range (start, end) of the sentence of token ``i``, as ``doc[i].sent``'s."""
         return self.sents[self.sent_of[i]]
