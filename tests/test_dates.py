@@ -1,8 +1,20 @@
 from __future__ import annotations
 
-import pytest
+import re
 
-from kg.extract.dates import When, document_date, find_dates, resolve
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.extract.dates import (
+    _EN_MONTHS,
+    _MONTH,
+    WEEKDAYS,
+    When,
+    document_date,
+    find_dates,
+    resolve,
+)
 from kg.model import Modality
 
 WEDNESDAY = When("2022-03-02", "day")
@@ -73,3 +85,27 @@ def test_dates_document_date(text: str, metadata: str | None, expected: When | N
 )
 def test_dates_impossible_dates_are_left_out(text: str, metadata: str | None) -> None:
     assert document_date(text, metadata) is None
+
+
+# DATE_RE without the lookahead that keeps its first alternative from matching the empty string
+# at every word: find_dates must find exactly the expressions this plain pattern finds.
+_PLAIN_DATE_RE = re.compile(
+    rf"\b(?:(?P<weekday>{'|'.join(WEEKDAYS)})\s*)?"
+    rf"(?:(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{_MONTH})(?:\s+(?P<year>\d{{4}}))?)?"
+    r"|\b(?P<en>(?:" + "|".join(m.capitalize() for m in _EN_MONTHS) + r")\s+\d{1,2},\s+\d{4})"
+    r"|\b(?P<rel>aujourd['’]hui|demain|hier)\b",
+    re.IGNORECASE,
+)
+_DATE_PIECES = st.sampled_from(
+    [*WEEKDAYS, "Lundi", "MARDI", "1", "12", "123", "2022", "1er", "er", "mars", "Mars", "aout"]
+    + ["March", "March 2, 2022", "2,", "hier", "demain", "aujourd'hui", "aujourd’hui", "xhier"]
+    + ["lundis", "dimanche2", "٣", " ", "  ", "\n", ",", "-", "x", "le", "é", "_", "«"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_DATE_PIECES, max_size=12).map("".join))
+def test_dates_find_dates_matches_the_plain_pattern(text: str) -> None:
+    found = [(m.span(), m.groupdict()) for m in find_dates(text)]
+    plain = [(m.span(), m.groupdict()) for m in _PLAIN_DATE_RE.finditer(text) if m.group(0)]
+    assert found == plain

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract.mentions import TokenMention
+from kg.extract.words import Words
 from kg.model import EntityType, Modality
 
 SPEECH = frozenset(
@@ -39,59 +40,64 @@ def quote_mask(sent: Span) -> set[int]:
     """Indices of tokens inside quotations that hold a whole clause (a verb with its subject):
     quoted speech is not the clause's own claim. A quoted phrase ("« soutenir des efforts »")
     stays visible."""
-    text = sent.text
+    words = Words.of(sent.doc)
+    text = words.span_text(sent.start, sent.end)
     if not any(quote in text for quote in '«“"'):
         return set()  # no quotation opens in this sentence
     segments: list[list[int]] = []
     current: list[int] | None = None
-    for token in sent:
-        if token.text in "«“" or (token.text == '"' and current is None):
+    for i in range(sent.start, sent.end):
+        word = words.texts[i]
+        if word in "«“" or (word == '"' and current is None):
             current = []
-        elif token.text in "»”" or (token.text == '"' and current is not None):
+        elif word in "»”" or (word == '"' and current is not None):
             if current is not None:
                 segments.append(current)
             current = None
         elif current is not None:
-            current.append(token.i)
+            current.append(i)
     if current:
         segments.append(current)
     mask: set[int] = set()
-    doc = sent.doc
+    deps, heads = words.deps, words.heads
     for segment in segments:
         inside = set(segment)
-        if any(doc[i].dep_ in ("nsubj", "nsubj:pass") and doc[i].head.i in inside for i in segment):
+        if any(deps[i] in ("nsubj", "nsubj:pass") and heads[i] in inside for i in segment):
             mask |= inside
     return mask
 
 
-def _boundaries(sent: Span) -> list[int]:
-    """Indices of the tokens of ``sent`` that end a clause, found once per sentence (kept in the
-    ``Doc``'s ``user_data``, so they live as long as the parse they come from)."""
-    known: dict[int, list[int]] = sent.doc.user_data.setdefault("kg.clause_boundaries", {})
-    if sent.start in known:
-        return known[sent.start]
+def _boundaries(doc: Doc, start: int, end: int) -> list[int]:
+    """Indices of the tokens of the sentence ``start``..``end`` that end a clause, found once per
+    sentence (kept in the ``Doc``'s ``user_data``, so they live as long as the parse they come
+    from)."""
+    known: dict[int, list[int]] = doc.user_data.setdefault("kg.clause_boundaries", {})
+    if start in known:
+        return known[start]
+    words = Words.of(doc)
+    texts, lemmas, pos = words.texts, words.lemmas, words.pos
     found = []
-    for token in sent:
+    for i in range(start, end):
+        text = texts[i]
         boundary = (
-            token.lower_ in _BOUNDARY_WORDS
-            or token.text in (";", ":")
-            or (token.text in "»”" and token.i + 1 < sent.end and token.nbor().text == ",")
+            words.lowers[i] in _BOUNDARY_WORDS
+            or text in (";", ":")
+            or (text in "»”" and i + 1 < end and texts[i + 1] == ",")
         )
-        if token.text == "," and token.i + 2 < sent.end:
-            following = token.doc[token.i + 1 : token.i + 4]
-            boundary = boundary or any(t.lemma_ in SPEECH and t.pos_ == "VERB" for t in following)
+        if text == "," and i + 2 < end:
+            following = range(i + 1, min(i + 4, len(texts)))  # may run into the next sentence
+            boundary = boundary or any(lemmas[j] in SPEECH and pos[j] == "VERB" for j in following)
         if boundary:
-            found.append(token.i)
-    known[sent.start] = found
+            found.append(i)
+    known[start] = found
     return found
 
 
 def clause_window(trigger: Token, masked: set[int]) -> tuple[int, int]:
     """Token range of the clause around ``trigger``: between contrastive connectives, semicolons,
     closing quotes and a trailing reporting clause (", a déclaré X")."""
-    sent = trigger.sent
-    start, end = sent.start, sent.end
-    for i in _boundaries(sent):
+    start, end = sentence = Words.of(trigger.doc).sent(trigger.i)
+    for i in _boundaries(trigger.doc, *sentence):
         if i in masked:
             continue
         if i < trigger.i:
@@ -220,10 +226,11 @@ def modality(trigger: Token) -> Modality:
 
 def reporter(trigger: Token, mentions: Sequence[TokenMention]) -> str | None:
     """The person, state or body a reporting clause credits ("…, a déclaré X")."""
-    sent = trigger.sent
-    for token in sent:
-        if token.lemma_ in SPEECH and token.pos_ == "VERB" and token.i != trigger.i:
-            for child in token.children:
+    doc = trigger.doc
+    words = Words.of(doc)
+    for i in range(*words.sent(trigger.i)):
+        if words.lemmas[i] in SPEECH and words.pos[i] == "VERB" and i != trigger.i:
+            for child in doc[i].children:
                 if child.dep_ in ("nsubj", "nsubj:pass"):
                     found = entities_at(child, mentions)
                     if found:

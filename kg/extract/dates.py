@@ -21,8 +21,12 @@ _EN_MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
 _MONTH = "|".join(MONTHS + ["fevrier", "aout", "decembre"])
+# The first alternative is all optional: it matches the empty string at every word, each match
+# an object ``find_dates`` throws away. The lookahead (a weekday or a digit, as every non-empty
+# match of it starts) skips the words where it can only be empty; the other alternatives are
+# tried there as before, so the non-empty matches are the same.
 DATE_RE = re.compile(
-    rf"\b(?:(?P<weekday>{'|'.join(WEEKDAYS)})\s*)?"
+    rf"\b(?={'|'.join(WEEKDAYS)}|\d)(?:(?P<weekday>{'|'.join(WEEKDAYS)})\s*)?"
     rf"(?:(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{_MONTH})(?:\s+(?P<year>\d{{4}}))?)?"
     r"|\b(?P<en>(?:" + "|".join(m.capitalize() for m in _EN_MONTHS) + r")\s+\d{1,2},\s+\d{4})"
     r"|\b(?P<rel>aujourd['’]hui|demain|hier)\b",

@@ -15,15 +15,10 @@ from kg.extract.dates import When, document_date, find_dates, resolve
 from kg.extract.mentions import TokenMention, find_mentions, slug
 from kg.extract.posts import post_facts, role_references
 from kg.extract.events import attack_facts, authorship_facts, negotiation_facts, veto_facts
-from kg.extract.relations import (
-    RawFact,
-    Words,
-    resolution_mentions,
-    sentence_context,
-    verb_facts,
-)
+from kg.extract.relations import RawFact, resolution_mentions, sentence_context, verb_facts
 from kg.extract.votes import tally_facts, vote_facts
 from kg.extract.resolutions import ResolutionMention, adopted_by_verb, find_resolutions
+from kg.extract.words import Words
 from kg.gazetteer import Gazetteer
 from kg.model import (
     DocResult,
@@ -46,7 +41,7 @@ _COUNT_FIELDS = {
 
 def _evidence(document: Document, sent: Span, rule: str) -> Evidence:
     """The sentence, stripped, with offsets into the whole document text."""
-    text = sent.text
+    text = Words.of(sent.doc).span_text(sent.start, sent.end)
     lead = len(text) - len(text.lstrip())
     stripped = text.strip()
     start = document.body_start + sent.start_char + lead
@@ -66,11 +61,12 @@ def _fact_date(trigger: Token, anchor: When | None, mode: Modality) -> When | No
     """The date of the clause's date expression nearest the trigger; None if it cannot be
     resolved (a farther expression usually dates something else)."""
     start, end = clause_window(trigger, set())
-    span = trigger.doc[start:end]
-    matches = find_dates(span.text)
+    words = Words.of(trigger.doc)
+    matches = find_dates(words.span_text(start, end))
     if not matches:
         return None
-    nearest = min(matches, key=lambda m: abs(span.start_char + m.start() - trigger.idx))
+    offset, idx = words.idx[start], words.idx[trigger.i]
+    nearest = min(matches, key=lambda m: abs(offset + m.start() - idx))
     return resolve(nearest, anchor, mode)
 
 
@@ -144,13 +140,23 @@ def extract_document(document: Document, doc: Doc, nlp: Language, gaz: Gazetteer
     index_of = {local_resolution_key(document.id, r.index): r.index for r in found}
     posts = list(post_facts(doc, mentions))
     referring = sorted(mentions + role_references(doc, mentions, posts), key=lambda m: m.start)
+    clauses: dict[tuple[int, bool], tuple[Modality, When | None, str | None]] = {}
     for sent, raw in _raw_facts(doc, referring, res_mentions):
         for position, value in raw.counts.items():
             counts.setdefault(index_of[raw.object], {}).setdefault(position, value)
         if raw.predicate == "tally":
             continue
-        mode = _fact_modality(raw)
-        when = _fact_date(raw.trigger, anchor, mode)
+        # Several facts often share a trigger (its subjects times its objects): its clause's
+        # modality, date and reporter are read once.
+        key = (raw.trigger.i, raw.noun_trigger)
+        if key not in clauses:
+            mode = _fact_modality(raw)
+            clauses[key] = (
+                mode,
+                _fact_date(raw.trigger, anchor, mode),
+                reporter(raw.trigger, mentions),
+            )
+        mode, when, reported_by = clauses[key]
         facts.append(
             Fact(
                 raw.subject,
@@ -162,7 +168,7 @@ def extract_document(document: Document, doc: Doc, nlp: Language, gaz: Gazetteer
                 date_precision=when.precision if when else None,
                 place=raw.place,
                 round=raw.round,
-                reported_by=reporter(raw.trigger, mentions),
+                reported_by=reported_by,
             )
         )
     for person, post, noun in posts:
@@ -175,14 +181,14 @@ def extract_document(document: Document, doc: Doc, nlp: Language, gaz: Gazetteer
                 post=post,
             )
         )
-    base = document.body_start
+    base, words = document.body_start, Words.of(doc)
     out_mentions = tuple(
         Mention(
             m.key,
             m.type,
-            doc[m.start : m.end].text,
-            base + doc[m.start].idx,
-            base + doc[m.end - 1].idx + len(doc[m.end - 1]),
+            words.span_text(m.start, m.end),
+            base + words.idx[m.start],
+            base + words.idx[m.end - 1] + len(words.texts[m.end - 1]),
             m.label,
         )
         for m in mentions + res_mentions

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -11,6 +12,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.words import Words
 from kg.gazetteer import Gazetteer, fold
 from kg.model import EntityType
 
@@ -33,6 +35,7 @@ _ADDRESSEE = frozenset(
 # Physical strikes: their object is a place ("deux missiles ont frappé Kiev").
 _STRIKES = frozenset("frapper bombarder pilonner cibler viser".split())
 _BAD_PERSON = re.compile(r"[\d@#/]|^[A-ZÉÈ\W]+$")
+_HYPHEN = re.compile("-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,19 +162,20 @@ def _nested_bodies(
 def _compound_demonyms(doc: Doc, gaz: Gazetteer, taken: set[int]) -> list[TokenMention]:
     """ "russo-ukrainiens" names two states, "ukraino-biélorusse" too (one token or three)."""
     out = []
-    texts = [t.text for t in doc]
-    hyphenated = [  # a compound has a hyphen in its first token or right after it
-        i
-        for i, text in enumerate(texts)
-        if "-" in text or (i + 1 < len(texts) and texts[i + 1] == "-")
-    ]
+    words = Words.of(doc)
+    texts = words.texts
+    # Tokens holding a hyphen, found from the hyphens of the text (a hyphen is never in the
+    # whitespace after a token).
+    holding = {bisect_right(words.idx, m.start()) - 1 for m in _HYPHEN.finditer(words.text)}
+    # A compound has a hyphen in its first token or right after it.
+    hyphenated = sorted(holding | {i - 1 for i in holding if i > 0 and texts[i] == "-"})
     for token in (doc[i] for i in hyphenated):
         if token.i in taken or token.is_space:
             continue
         end = token.i + 1
         while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_:
             end += 2
-        text = doc[token.i : end].text
+        text = words.span_text(token.i, end)
         if "-" not in text or any(i in taken for i in range(token.i, end)):
             continue
         parts = fold(text).split("-")

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.clauses import ROLE_NOUNS
 from kg.extract.mentions import TokenMention
+from kg.extract.words import Words
 from kg.model import EntityType as T
 from kg.model import Post
 
@@ -82,7 +83,8 @@ def _org_and_role(noun: Token, mentions: Sequence[TokenMention]) -> tuple[str | 
     ("ministre russe des Affaires étrangères" -> RUS, "ministre des Affaires étrangères")."""
     tokens = [noun] + [t for c in noun.children if c.dep_ in ("amod", "nmod") for t in c.subtree]
     tokens.sort(key=lambda t: t.i)
-    inside = [m for m in mentions if any(m.start <= t.i < m.end for t in tokens)]
+    positions = {t.i for t in tokens}
+    inside = [m for m in mentions if not positions.isdisjoint(range(m.start, m.end))]
     states = [m for m in inside if m.type is T.STATE]
     bodies = [m for m in inside if m.type is T.BODY]
     org = states[0] if states else (bodies[0] if bodies else None)
@@ -149,7 +151,13 @@ def role_references(
     labels = {m.key: m.label for m in mentions if m.type is T.PERSON}
     named = {i for m in mentions for i in range(m.start, m.end)}
     out = []
-    for token in doc:
+    words = Words.of(doc)
+    roles = (  # the tokens ``_is_role`` may accept
+        doc[i]
+        for i, lemma in enumerate(words.lemmas)
+        if lemma in ROLE_NOUNS and words.pos[i] == "NOUN"
+    )
+    for token in roles:
         if not _is_role(token) or token.i in named or token.lemma_ == "homologue":
             continue
         if any(c.dep_ in ("appos", "flat:name") for c in token.children):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -20,6 +21,7 @@ from kg.extract.clauses import (
 )
 from kg.extract.mentions import TokenMention
 from kg.extract.resolutions import ResolutionMention
+from kg.extract.words import Words
 from kg.model import EntityType as T
 
 
@@ -36,24 +38,6 @@ class RawFact:
     place: str | None = None
     round: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Words:
-    """The lemma and lower-case form of every token of a document, read once per document so
-    that the rules look for their trigger words in lists rather than token by token."""
-
-    lemmas: tuple[str, ...]
-    lowers: tuple[str, ...]
-
-    @classmethod
-    def of(cls, doc: Doc) -> Words:
-        """The words of ``doc``."""
-        lemmas, lowers = [], []
-        for token in doc:
-            lemmas.append(token.lemma_)
-            lowers.append(token.lower_)
-        return cls(tuple(lemmas), tuple(lowers))
 
 
 @dataclass(slots=True)
@@ -132,9 +116,9 @@ def coordinated(
     return [m for m in ordered if m in keep]
 
 
-def case_words(token: Token) -> set[str]:
+def case_words(token: Token) -> frozenset[str]:
     """Prepositions introducing the phrase headed by ``token`` ("à", "au", "avec"…)."""
-    return {c.lower_.replace("’", "'") for c in token.children if c.dep_ in ("case", "fixed")}
+    return Words.of(token.doc).cases[token.i]
 
 
 def _complement_entities(token: Token, pool: Sequence[TokenMention]) -> list[TokenMention]:
@@ -234,24 +218,30 @@ def _listed(first: TokenMention, second: TokenMention, doc: Doc) -> bool:
 def _right_of(trigger: Token, end: int) -> list[Token]:
     """Tokens after the trigger up to the next verb, outside prepositional phrases unless their
     preposition is the phrase's own (the parser often misattaches arguments)."""
+    doc = trigger.doc
+    words = Words.of(doc)
     out = []
-    for token in trigger.doc[trigger.i + 1 : end]:
-        if token.pos_ == "VERB":
+    for i in range(trigger.i + 1, min(end, len(doc))):
+        if words.pos[i] == "VERB":
             break
-        out.append(token)
+        out.append(i)
+    cases = words.cases
     return [
-        t for t in out if case_words(t) or not any(case_words(h) for h in _heads_until(t, trigger))
+        doc[i]
+        for i in out
+        if cases[i] or not any(cases[h] for h in _heads_until(i, trigger.i, words.heads))
     ]
 
 
-def _heads_until(token: Token, stop: Token) -> list[Token]:
-    heads, current = [], token
+def _heads_until(i: int, stop: int, heads: Sequence[int]) -> list[int]:
+    """The heads above token ``i`` (at most 6), up to the root or to token ``stop``."""
+    out, current = [], i
     for _ in range(6):
-        if current.head.i == current.i or current.head.i == stop.i:
+        if heads[current] == current or heads[current] == stop:
             break
-        current = current.head
-        heads.append(current)
-    return heads
+        current = heads[current]
+        out.append(current)
+    return out
 
 
 def _nearest_resolution(token: Token, ctx: Context) -> list[TokenMention]:
@@ -308,10 +298,16 @@ def _left_subject(trigger: Token, rule: R.VerbRule, ctx: Context) -> list[TokenM
 _TRIGGER_WORDS = frozenset(word for rule in R.VERB_RULES for word in rule.lemmas)
 
 
+@lru_cache(maxsize=4096)
+def _rules_for(lemma: str, lower: str) -> tuple[R.VerbRule, ...]:
+    """The verb rules a token with this lemma and lower-case form may trigger, in rule order."""
+    return tuple(rule for rule in R.VERB_RULES if lemma in rule.lemmas or lower in rule.lemmas)
+
+
 def verb_facts(ctx: Context) -> Iterator[RawFact]:
     """Facts of the simple verb and noun rules (visits, meetings, condemnations, …)."""
     for token in ctx.triggers(_TRIGGER_WORDS):
-        for rule in R.VERB_RULES:
+        for rule in _rules_for(token.lemma_, token.lower_):
             if not _is_trigger(token, rule):
                 continue
             passive = any(c.dep_ == "aux:pass" for c in token.children)

@@ -10,10 +10,12 @@ from spacy.tokens import Doc, Token
 from kg.extract.clauses import entities_at, negated, quote_mask
 from kg.extract.dates import When, find_dates, resolve
 from kg.extract.mentions import TokenMention
+from kg.extract.words import Words
 from kg.gazetteer import Gazetteer
 from kg.model import EntityType, Modality
 
 _HEADS = frozenset({"résolution", "texte"})
+_CANDIDATES = _HEADS | {"projet"}
 _DEFINITE = frozenset("le la l' l’ ce cette cet son sa leur".split())
 _ADOPT = frozenset("adopter voter approuver entériner".split())
 _OTHER = frozenset("propre autre nouveau second concurrent rival".split())
@@ -103,7 +105,7 @@ def _candidate(token: Token, earlier: bool) -> Token | None:
     "résolution" and "projet de résolution/texte" always count; a bare "texte" or "projet"
     counts when the document already named a resolution, or the sentence is about a UN vote.
     """
-    if token.lemma_ not in _HEADS | {"projet"} or "Plur" in token.morph.get("Number"):
+    if token.lemma_ not in _CANDIDATES or "Plur" in token.morph.get("Number"):
         return None
     if token.pos_ != "NOUN":
         return None
@@ -114,7 +116,10 @@ def _candidate(token: Token, earlier: bool) -> Token | None:
     if token.lemma_ in ("texte", "projet") and not any(
         c.lemma_ in ("résolution", "texte") for c in token.children
     ):
-        context = earlier or any(t.lemma_.lower() in _UN_CONTEXT for t in token.sent)
+        words = Words.of(token.doc)
+        context = earlier or any(
+            words.lemmas[i].lower() in _UN_CONTEXT for i in range(*words.sent(token.i))
+        )
         if not context or any(
             c.dep_ == "nmod" and c.lemma_ not in _UN_CONTEXT and c.pos_ == "NOUN"
             for c in token.children
@@ -131,8 +136,10 @@ def find_resolutions(
 ) -> list[ResolutionMention]:
     """Resolution mentions in text order, with definite ones linked to an earlier resolution."""
     found: list[ResolutionMention] = []
+    words = Words.of(doc)
     masked = {i for s in doc.sents for i in quote_mask(s)}
-    for token in doc:
+    # Only these lemmas can head a resolution mention (``_candidate``).
+    for token in (doc[i] for i, lemma in enumerate(words.lemmas) if lemma in _CANDIDATES):
         if (
             token.i in masked
             or (head := _candidate(token, bool(found))) is None

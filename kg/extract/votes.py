@@ -112,18 +112,24 @@ def _position(token: Token) -> str | None:
 
 # Every lemma ``_position`` can accept, besides forms starting with "absten".
 _POSITION_LEMMAS = frozenset({"abstenir", "abstenu", "abstention", "opposer", "voter"})
+_POSITION_WORDS = _POSITION_LEMMAS | R.SUPPORT_TEXT
 
 
 def _position_candidates(ctx: Context) -> list[Token]:
     """Unmasked tokens of the sentence that may state a vote position (a cheap first filter)."""
     if ctx.words is None:
         return [t for t in ctx.sent if t.i not in ctx.masked]
-    wanted = _POSITION_LEMMAS | R.SUPPORT_TEXT
+    start, end = ctx.sent.start, ctx.sent.end
+    # A token's lower-case form is its text lower-cased: an "absten…" token puts "absten" in
+    # the lower-cased sentence.
+    text = ctx.words.span_text(start, end).lower()
+    if ctx.present.isdisjoint(_POSITION_WORDS) and "absten" not in text:
+        return []
     lemmas, lowers, doc = ctx.words.lemmas, ctx.words.lowers, ctx.sent.doc
     return [
         doc[i]
-        for i in range(ctx.sent.start, ctx.sent.end)
-        if (lemmas[i] in wanted or lowers[i].startswith("absten")) and i not in ctx.masked
+        for i in range(start, end)
+        if (lemmas[i] in _POSITION_WORDS or lowers[i].startswith("absten")) and i not in ctx.masked
     ]
 
 
@@ -204,7 +210,8 @@ def tally_facts(ctx: Context) -> Iterator[RawFact]:
     if not ctx.mentions_any(_BALLOT):
         return
     counts: dict[str, int] = {}
-    text = ctx.sent.text
+    sent = ctx.sent
+    text = sent.text if ctx.words is None else ctx.words.span_text(sent.start, sent.end)
     for position, pattern in _TALLY_PATTERNS:
         for match in pattern.finditer(text):
             value = number(match.group(1).strip())
