@@ -72,8 +72,9 @@ class WorkerPool:
         self._batch: list[tuple[int, Document]] = []
         self._pending: deque[tuple[list[int], Future[list[Outcome]]]] = deque()
 
-    def submit(self, key: int, document: Document) -> Iterator[tuple[int, Outcome]]:
-        """Queue one document under ``key``; yields the ``(key, outcome)`` pairs ready now."""
+    def submit(self, key: int, document: Document) -> list[tuple[int, Outcome]]:
+        """Queue one document under ``key`` (its batch goes out once full); returns the
+        ``(key, outcome)`` pairs ready now."""
         if self._executor is None:
             _check_model(self.model)
             context = multiprocessing.get_context("spawn")
@@ -86,10 +87,12 @@ class WorkerPool:
         if len(self._batch) >= BATCH_SIZE:
             self._send(self._batch)
             self._batch = []
+        ready: list[tuple[int, Outcome]] = []
         while self._pending and (
             self._pending[0][1].done() or len(self._pending) > 2 * self.workers
         ):
-            yield from self._take()
+            ready += self._take()
+        return ready
 
     def finish(self) -> Iterator[tuple[int, Outcome]]:
         """The outcomes of every document still out, in order (the last batch is shared out

@@ -246,9 +246,9 @@ class _Deferred:
         self.model, self.workers, self.dask = model, workers, dask
         self.keys: list[int] = []
 
-    def submit(self, key: int, document: Document) -> Iterator[tuple[int, DocResult | Skipped]]:
+    def submit(self, key: int, document: Document) -> list[tuple[int, DocResult | Skipped]]:
         self.keys.append(key)
-        return iter(())
+        return []
 
     def finish(self) -> Iterator[tuple[int, DocResult | Skipped]]:
         todo = _Documents(self.texts, [self.records[k].text for k in self.keys])
