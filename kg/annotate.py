@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from pathlib import Path
 
 import numpy
 import spacy
@@ -10,6 +10,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.compiled import reuse_compiled
 from kg.model import DEFAULT_MODEL
 
 
@@ -47,17 +48,20 @@ def sentence_hints(doc: Doc) -> Doc:
     return doc
 
 
-LOADED: set[str] = set()
-"""The models this process has loaded (``load_pipeline`` keeps them)."""
+LOADED: dict[str, Language] = {}
+"""The models this process has loaded, by name (``load_pipeline`` keeps them)."""
 
 
-@cache
-def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
-    """Load the French model with the project's own annotation components.
+def load_pipeline(model: str = DEFAULT_MODEL, *, cache: Path | None = None) -> Language:
+    """Load the French model with the project's own annotation components, once per process.
 
-    The parser respects the sentence boundaries constrained by ``kg_sentence_hints``.
+    The parser respects the sentence boundaries constrained by ``kg_sentence_hints``. With
+    ``cache`` (a folder), the compiled form of the tokenizer's largest patterns is kept there
+    and reused by the next process that loads the model (see :mod:`kg.compiled`).
     """
-    nlp = spacy.load(model)
-    nlp.add_pipe("kg_sentence_hints", before="parser")
-    LOADED.add(model)
-    return nlp
+    if model not in LOADED:
+        with reuse_compiled(cache):
+            nlp = spacy.load(model)
+        nlp.add_pipe("kg_sentence_hints", before="parser")
+        LOADED[model] = nlp
+    return LOADED[model]

@@ -31,12 +31,13 @@ class WorkerError(KgError):
     """A worker process stopped before returning its documents."""
 
 
-def _load(model: str) -> None:
-    """A worker's initializer: the pipeline and gazetteer, loaded before its first batch."""
+def _load(model: str, compiled: Path | None) -> None:
+    """A worker's initializer: the pipeline (its large patterns' compiled code kept under
+    ``compiled``) and the gazetteer, loaded before its first batch."""
     from kg.annotate import load_pipeline
     from kg.gazetteer import load_gazetteer
 
-    load_pipeline(model)
+    load_pipeline(model, cache=compiled)
     load_gazetteer()
 
 
@@ -66,8 +67,9 @@ class WorkerPool:
     process wait, so the caller's memory holds a bounded number of documents and results.
     """
 
-    def __init__(self, model: str, workers: int) -> None:
+    def __init__(self, model: str, workers: int, *, compiled: Path | None = None) -> None:
         self.model, self.workers = model, max(1, workers)
+        self.compiled = compiled
         self._executor: ProcessPoolExecutor | None = None
         self._batch: list[tuple[int, Document]] = []
         self._pending: deque[tuple[list[int], Future[list[Outcome]]]] = deque()
@@ -79,7 +81,10 @@ class WorkerPool:
             _check_model(self.model)
             context = multiprocessing.get_context("spawn")
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_load, initargs=(self.model,)
+                self.workers,
+                mp_context=context,
+                initializer=_load,
+                initargs=(self.model, self.compiled),
             )
             for _ in range(self.workers):
                 self._executor.submit(_ready)

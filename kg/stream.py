@@ -65,9 +65,11 @@ class Extracted:
 
 
 class Caches:
-    """The extraction, graph and memo caches of a build under ``out/cache`` (or none)."""
+    """The extraction, graph and memo caches of a build under ``out/cache`` (or none), and the
+    folder of the tokenizer's compiled patterns (``out/cache/compiled``, see :mod:`kg.compiled`)."""
 
     def __init__(self, root: Path | None, model: str) -> None:
+        self.compiled = root / "compiled" if root else None
         self.results = ResultCache(root, model) if root else None
         self.graphs = GraphCache(root, model) if root else None
         self.memo = Memo(root, model)
@@ -197,7 +199,9 @@ def read_extract(
         if progress:
             progress("extract", done, len(records))
 
-    extractor = _extractor(texts, records, model=model, workers=workers, dask=dask)
+    extractor = _extractor(
+        texts, records, model=model, workers=workers, dask=dask, compiled=caches.compiled
+    )
     try:
         for item in read_documents(paths, options=options, language=language):
             if isinstance(item, Skipped):
@@ -240,10 +244,18 @@ class _Deferred:
     """Documents extracted once all are read: in this process or on a Dask cluster."""
 
     def __init__(
-        self, texts: Spill, records: Sequence[Record], *, model: str, workers: int, dask: str | None
+        self,
+        texts: Spill,
+        records: Sequence[Record],
+        *,
+        model: str,
+        workers: int,
+        dask: str | None,
+        compiled: Path | None,
     ) -> None:
         self.texts, self.records = texts, records
         self.model, self.workers, self.dask = model, workers, dask
+        self.compiled = compiled
         self.keys: list[int] = []
 
     def submit(self, key: int, document: Document) -> list[tuple[int, DocResult | Skipped]]:
@@ -252,6 +264,10 @@ class _Deferred:
 
     def finish(self) -> Iterator[tuple[int, DocResult | Skipped]]:
         todo = _Documents(self.texts, [self.records[k].text for k in self.keys])
+        if todo and not self.dask:  # loaded here first, for the compiled patterns' cache
+            from kg.annotate import load_pipeline
+
+            load_pipeline(self.model, cache=self.compiled)
         outcomes = run_extraction(todo, model=self.model, workers=self.workers, dask=self.dask)
         log.debug("%d documents to extract", len(todo))
         return zip(self.keys, outcomes, strict=True)
@@ -261,14 +277,20 @@ class _Deferred:
 
 
 def _extractor(
-    texts: Spill, records: Sequence[Record], *, model: str, workers: int, dask: str | None
+    texts: Spill,
+    records: Sequence[Record],
+    *,
+    model: str,
+    workers: int,
+    dask: str | None,
+    compiled: Path | None,
 ) -> _Deferred | WorkerPool:
     """Worker processes fed while reading, unless the cluster or this process extracts."""
     annotate = sys.modules.get("kg.annotate")
     loaded = annotate is not None and model in annotate.LOADED
     if dask or workers <= 0 or (workers == 1 and loaded):
-        return _Deferred(texts, records, model=model, workers=workers, dask=dask)
-    return WorkerPool(model, workers)
+        return _Deferred(texts, records, model=model, workers=workers, dask=dask, compiled=compiled)
+    return WorkerPool(model, workers, compiled=compiled)
 
 
 def run_extraction(

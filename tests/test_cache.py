@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from kg.annotate import load_pipeline
+import pytest
+import spacy
+
+from kg import annotate
 from kg.build import build, extract_all
 from kg.cache import ResultCache, document_key, pipeline_version
 from kg.ingest import parse_document
@@ -86,12 +89,18 @@ def test_cache_off_writes_no_cache(tmp_path: Path) -> None:
     assert not (tmp_path / "cache").exists()
 
 
-def test_cache_all_cached_does_not_touch_the_pipeline(tmp_path: Path) -> None:
+def test_cache_all_cached_does_not_touch_the_pipeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     document = _document()
     extract_all([document], cache_dir=tmp_path)
-    before = load_pipeline.cache_info()
+
+    def no_load(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(annotate, "LOADED", {})
+    monkeypatch.setattr(spacy, "load", no_load)
     (result,), _ = extract_all([document], cache_dir=tmp_path)
-    assert load_pipeline.cache_info() == before
     assert result.facts
 
 

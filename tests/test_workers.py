@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -67,11 +68,10 @@ def test_workers_pool_unused_starts_nothing() -> None:
     pool.close()
 
 
-def test_workers_fresh_process_extracts_in_a_worker(tmp_path: Path, seed_build: SeedBuild) -> None:
-    """``kg build`` in a process of its own (the model not loaded there) extracts in a worker
-    process while it reads; the graph equals the seed build's, byte for byte."""
-    out = tmp_path / "out"
-    done = subprocess.run(
+def _cli_build(out: Path) -> subprocess.CompletedProcess[str]:
+    """``kg build`` of the seeds in a process of its own; its stderr ends with whether that
+    process imported spaCy."""
+    return subprocess.run(
         [sys.executable, "-c",
          "import sys\n"
          "from kg.cli import app\n"
@@ -79,12 +79,31 @@ def test_workers_fresh_process_extracts_in_a_worker(tmp_path: Path, seed_build: 
          "    app()\n"
          "finally:\n"
          "    print('spacy' in sys.modules, file=sys.stderr)\n",
-         "build", str(SEEDS), "-o", str(out), "--no-cache", "--no-html"],
+         "build", str(SEEDS), "-o", str(out), "--no-html"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
+
+
+def test_workers_fresh_process_extracts_in_a_worker(tmp_path: Path, seed_build: SeedBuild) -> None:
+    """``kg build`` in a process of its own (the model not loaded there) extracts in a worker
+    process while it reads; the graph equals the seed build's, byte for byte. The worker keeps
+    the tokenizer's compiled pattern under ``out/cache/compiled``, and the next build's worker
+    reads it back (the file is not written again) with the same result."""
+    out = tmp_path / "out"
+    done = _cli_build(out)
     assert done.returncode == 0, done.stderr
     # The building process never imported spaCy: the worker did the extraction.
     assert done.stderr.rstrip().endswith("False"), done.stderr
+    assert (out / "graph.trig").read_bytes() == (seed_build.out / "graph.trig").read_bytes()
+    (compiled,) = (out / "cache" / "compiled").iterdir()
+    written = compiled.stat().st_mtime_ns
+    for path in (out / "cache").iterdir():  # every cached result goes: all is extracted again
+        if path.name != "compiled":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    (out / "graph.trig").unlink()
+    done = _cli_build(out)
+    assert done.returncode == 0, done.stderr
+    assert compiled.stat().st_mtime_ns == written
     assert (out / "graph.trig").read_bytes() == (seed_build.out / "graph.trig").read_bytes()
 
 
