@@ -99,6 +99,10 @@ class ResultCache:
             return None
         return replace(result, document=document)
 
+    def has(self, document: Document) -> bool:
+        """Whether a result of ``document`` is stored (readable or not)."""
+        return self._path(document).is_file()
+
     def put(self, result: DocResult) -> None:
         """Store a result atomically; a cache that cannot be written is logged, not fatal."""
         _write(self._path(result.document), result)
@@ -148,8 +152,9 @@ _MISSING = object()
 
 
 class Memo:
-    """Small values computed from a document's text (its language, date and near-duplicate
-    signature), kept from one build to the next in one file, ``root/<version>/memo.pickle``.
+    """Small values computed from a document's text (its language, date, near-duplicate
+    signature and the compact copy of its extraction result) or from two texts (their
+    similarity), kept from one build to the next in one file, ``root/<version>/memo.pickle``.
 
     Only the values a build used are written back, so the file follows the corpus.
     """
@@ -169,6 +174,10 @@ class Memo:
                 value = compute()
             self.new[key] = value
         return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` under ``key`` for this build and the next."""
+        self.new[key] = value
 
     def save(self) -> None:
         """Write the values used by this build (when they differ from the file's)."""

@@ -90,17 +90,31 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
+def _compute(key: str, compute: Callable[[], float]) -> float:
+    """The memo of an index without one: everything is computed."""
+    return compute()
+
+
 class NearDuplicateIndex:
     """Documents added one at a time; each is compared with the earlier ones as it comes.
 
     Only the MinHash sketches stay in memory (in the LSH index); the shingles of a candidate are
-    made again from its body, which ``body_of(doc_id)`` gives back.
+    made again from its body, which ``body_of(doc_id)`` gives back. ``memo(key, compute)``, when
+    given, keeps the similarity of each pair compared (a rebuild then reads no candidate's body):
+    the key names both documents by their ids, which their texts determine.
     """
 
-    def __init__(self, body_of: Callable[[str], str], *, threshold: float = THRESHOLD) -> None:
+    def __init__(
+        self,
+        body_of: Callable[[str], str],
+        *,
+        threshold: float = THRESHOLD,
+        memo: Callable[[str, Callable[[], float]], float] | None = None,
+    ) -> None:
         self.bands: list[dict[bytes, list[str]]] = [{} for _ in range(_BANDS)]
         self.sketches: dict[str, np.ndarray] = {}
         self.body_of = body_of
+        self.memo = memo or _compute
         self.threshold = threshold
         self.sources: dict[str, str] = {}
         self.found: set[NearDuplicate] = set()
@@ -124,6 +138,12 @@ class NearDuplicateIndex:
             sketch = signature(grams)
         if document.id in self.sources:
             return
+
+        def similarity(other: str) -> float:
+            nonlocal grams  # the document's shingles, made at most once
+            grams = grams or shingles(blank_furniture(document.body))
+            return jaccard(grams, shingles(blank_furniture(self.body_of(other))))
+
         keys = [row.tobytes() for row in sketch.reshape(_BANDS, _ROWS)]
         pairs = zip(self.bands, keys, strict=True)
         candidates = {other for band, key in pairs for other in band.get(key, ())}
@@ -132,8 +152,10 @@ class NearDuplicateIndex:
                 sketch
             ):
                 continue
-            grams = grams or shingles(blank_furniture(document.body))
-            score = jaccard(grams, shingles(blank_furniture(self.body_of(other))))
+            score = self.memo(
+                f"jaccard {min(document.id, other)} {max(document.id, other)}",
+                lambda other=other: similarity(other),  # type: ignore[misc]
+            )
             if score >= self.threshold:
                 pair = sorted(((document.id, document.source), (other, self.sources[other])))
                 (first, first_source), (second, second_source) = pair

@@ -8,7 +8,7 @@ the same body's text on the same day, or with the same quoted operative text, is
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -274,21 +274,30 @@ def rename_keys(result: DocResult, rename: dict[str, str]) -> DocResult:
     if all(rename.get(k, k) == k for k in used):  # nothing to rename: only drop duplicates
         facts = tuple(dict.fromkeys(result.facts))
         return result if len(facts) == len(result.facts) else replace(result, facts=facts)
-    mentions = tuple(replace(m, key=key(m.key)) for m in result.mentions)
-    facts = tuple(
-        dict.fromkeys(
-            replace(
-                f,
-                subject=key(f.subject),
-                object=key(f.object),
-                reported_by=key(f.reported_by) if f.reported_by else None,
-                place=key(f.place) if f.place else None,
-            )
-            for f in result.facts
-        )
+    # Only the objects with a key to rename are copied (dataclasses.replace is slow, and most
+    # mentions and facts of a document name states, whose keys never change).
+    mentions = tuple(
+        m if key(m.key) == m.key else replace(m, key=key(m.key)) for m in result.mentions
     )
-    resolutions = tuple(replace(r, key=key(r.key)) for r in result.resolutions)
+    facts = tuple(dict.fromkeys(_renamed_fact(f, key) for f in result.facts))
+    resolutions = tuple(
+        r if key(r.key) == r.key else replace(r, key=key(r.key)) for r in result.resolutions
+    )
     return replace(result, mentions=mentions, facts=facts, resolutions=resolutions)
+
+
+def _renamed_fact(fact: Fact, key: Callable[[str], str]) -> Fact:
+    """``fact`` with its keys renamed (itself when none changes)."""
+    keys = (
+        key(fact.subject),
+        key(fact.object),
+        key(fact.reported_by) if fact.reported_by else None,
+        key(fact.place) if fact.place else None,
+    )
+    if keys == (fact.subject, fact.object, fact.reported_by, fact.place):
+        return fact
+    subject, object_, reported_by, place = keys
+    return replace(fact, subject=subject, object=object_, reported_by=reported_by, place=place)
 
 
 def _catalogue(

@@ -178,7 +178,7 @@ def read_extract(
     skipped: list[Skipped] = []
     failed: list[Skipped] = []
     numbers: dict[str, int] = {}
-    index = NearDuplicateIndex(lambda doc_id: texts.get(numbers[doc_id]).body)
+    index = NearDuplicateIndex(lambda doc_id: texts.get(numbers[doc_id]).body, memo=caches.memo.get)
     compact = _Compact()
     done = 0
 
@@ -193,7 +193,9 @@ def read_extract(
             failed.append(outcome)
         elif caches.results is not None:
             caches.results.put(outcome)
-            kept[i] = Extracted(records[i], None, compact(outcome))
+            small = compact(outcome)
+            caches.memo.put(f"compact {records[i].key}", small)
+            kept[i] = Extracted(records[i], None, small)
         else:
             kept[i] = Extracted(records[i], results.put(outcome), compact(outcome))
         if progress:
@@ -215,12 +217,12 @@ def read_extract(
             index.add(item, None if sketch is None else np.frombuffer(sketch, dtype=np.uint64))
             records.append(Record(item.id, item.source, rdf.content_hash(item), date, number, key))
             kept.append(None)
-            found = caches.results.get(item) if caches.results else None
+            found = _cached_compact(item, key, caches, compact)
             if found is None:
                 for i, outcome in extractor.submit(len(records) - 1, item):
                     take(i, outcome)
                 continue
-            kept[-1] = Extracted(records[-1], None, compact(found))
+            kept[-1] = Extracted(records[-1], None, found)
             done += 1
             if progress:  # cached documents count as extracted, one by one
                 progress("extract", done, len(records))
@@ -238,6 +240,28 @@ def read_extract(
         )
     extracted = [item for item in kept if item is not None]
     return Intake(extracted, skipped, failed, pairs, len(records))
+
+
+def _cached_compact(
+    document: Document, key: str, caches: Caches, compact: _Compact
+) -> DocResult | None:
+    """The compact copy of the cached result of ``document``, None when it is not cached.
+
+    The memo keeps compact copies, so a build reads one file for all of them instead of every
+    full result (which the writing reads again only for a graph not in the graph cache). A
+    result counts as cached only while its file is in the extraction cache.
+    """
+    if caches.results is None or not caches.results.has(document):
+        return None
+    found = caches.memo.get(f"compact {key}", lambda: _compact_or_none(document, caches, compact))
+    if found is None:
+        return None
+    return replace(found, document=replace(document, text="", body_start=0))
+
+
+def _compact_or_none(document: Document, caches: Caches, compact: _Compact) -> DocResult | None:
+    full = caches.results.get(document) if caches.results else None
+    return None if full is None else compact(full)
 
 
 class _Deferred:

@@ -131,3 +131,37 @@ def test_cache_graphs_follow_the_corpus_canonical_keys(tmp_path: Path) -> None:
     (a,) = first.store_update.written
     assert a in second.store_update.written  # a.txt's graph was made again
     assert second.store_update.unchanged == 0 and fresh.quads == second.quads
+
+
+def test_cache_rebuild_reads_compact_copies_not_full_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild takes each cached document's compact copy from the memo: with every graph in
+    the graph cache, no full result is read, and the files are the same."""
+    paths = [SEEDS / "000_1ff86d23f0ea9ca0.txt", SEEDS / "001_3eba1f2502d05c01.txt"]
+    out = tmp_path / "out"
+    build(paths, out=out, html=False)
+    first = (out / "graph.trig").read_bytes()
+
+    def no_read(self: ResultCache, document: Document) -> None:
+        raise AssertionError(f"full result of {document.source} read")
+
+    monkeypatch.setattr(ResultCache, "get", no_read)
+    again = build(paths, out=out, html=False)
+    assert again.store_update is not None and again.store_update.unchanged == 2
+    assert (out / "graph.trig").read_bytes() == first
+
+
+def test_cache_result_files_gone_are_extracted_again(tmp_path: Path) -> None:
+    """The memo's compact copy counts only while the full result is in the cache: results and
+    graphs removed, the documents are extracted again and the files are the same."""
+    paths = [SEEDS / "000_1ff86d23f0ea9ca0.txt", SEEDS / "001_3eba1f2502d05c01.txt"]
+    out = tmp_path / "out"
+    build(paths, out=out, html=False)
+    first = (out / "graph.trig").read_bytes()
+    (version,) = (out / "cache").iterdir()
+    for path in [*version.glob("??/*.pickle"), *(version / "graphs").rglob("*.pickle")]:
+        path.unlink()
+    build(paths, out=out, html=False)
+    assert (out / "graph.trig").read_bytes() == first
+    assert len(list(version.glob("??/*.pickle"))) == 2

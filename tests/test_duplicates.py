@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pyshacl
@@ -8,7 +9,7 @@ import rdflib
 from rdflib.namespace import RDF
 
 from kg.build import build
-from kg.duplicates import NearDuplicate, clusters, near_duplicates
+from kg.duplicates import NearDuplicate, NearDuplicateIndex, clusters, near_duplicates
 from kg.ingest import read_documents
 from kg.model import Document
 from kg.rdf import doc_iri
@@ -85,3 +86,28 @@ def test_duplicates_linked_and_counted_once(tmp_path: Path) -> None:
     union = rdflib.Graph().parse(tmp_path / "out" / "graph.ttl")
     conforms, _, text = pyshacl.validate(union, shacl_graph=shapes)
     assert conforms, text
+
+
+def test_duplicates_memo_keeps_the_similarity_of_each_pair() -> None:
+    """With a memo (a build's), the pairs of a second index come from it: no candidate's body
+    is read again."""
+    site_a, site_b = _macron_pair()
+    other = Document(id="0" * 16, text=OTHER_SOURCE, source="other.txt")
+    memo: dict[str, float] = {}
+
+    def keep(key: str, compute: Callable[[], float]) -> float:
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
+    def no_body(doc_id: str) -> str:
+        raise AssertionError(f"body of {doc_id} read again")
+
+    bodies = {d.id: d.body for d in (site_a, other, site_b)}
+    first = NearDuplicateIndex(bodies.__getitem__, memo=keep)
+    second = NearDuplicateIndex(no_body, memo=keep)
+    for index in (first, second):
+        for document in (site_a, other, site_b):
+            index.add(document)
+    assert first.pairs() == second.pairs() == near_duplicates([site_a, other, site_b])
+    assert list(memo) == [f"jaccard {min(site_a.id, site_b.id)} {max(site_a.id, site_b.id)}"]
