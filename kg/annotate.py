@@ -65,3 +65,22 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, cache: Path | None = None) -> L
         nlp.add_pipe("kg_sentence_hints", before="parser")
         LOADED[model] = nlp
     return LOADED[model]
+
+
+VOCABULARIES: dict[str, Language] = {}
+"""The models whose tokenizer and vocabulary alone this process has loaded, by name."""
+
+
+def load_vocabulary(model: str = DEFAULT_MODEL, *, cache: Path | None = None) -> Language:
+    """The model's tokenizer and vocabulary without its components, once per process.
+
+    This is what the extraction rules use of the pipeline besides an annotated ``Doc``: a
+    process that receives documents annotated by another one (``Doc.to_bytes``) reads them
+    into this vocabulary and runs the rules, without the weights of the neural components.
+    """
+    if model not in VOCABULARIES:
+        folder = Path(model) if Path(model).is_dir() else spacy.util.get_package_path(model)
+        components = spacy.util.get_model_meta(folder).get("components", [])
+        with reuse_compiled(cache):
+            VOCABULARIES[model] = spacy.load(model, exclude=components)
+    return VOCABULARIES[model]

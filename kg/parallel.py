@@ -15,16 +15,23 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from itertools import islice
+from pathlib import Path
 
-from kg.annotate import load_pipeline
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.annotate import load_pipeline, load_vocabulary
 from kg.extract import extract_document
 from kg.extract.noise import blank_furniture
-from kg.gazetteer import load_gazetteer
+from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.ingest import Skipped
 from kg.model import Document
 from kg.pool import BATCH_SIZE, Outcome
 
 log = logging.getLogger(__name__)
+
+_KEPT_BY_WORKER = ["tensor", "user_data"]
+"""What of an annotated ``Doc`` does not go from a worker back to the building process."""
 
 
 def extract_stream(documents: Iterable[Document], *, model: str) -> Iterator[Outcome]:
@@ -42,15 +49,35 @@ def extract_stream(documents: Iterable[Document], *, model: str) -> Iterator[Out
             yield blank_furniture(document.body)
 
     for doc in nlp.pipe(texts(), batch_size=BATCH_SIZE):
-        document = pending.popleft()
-        try:
-            yield extract_document(document, doc, nlp, gaz)
-        except Exception as err:  # noqa: BLE001 - one odd text must not cost the whole corpus
-            log.warning(
-                "%s: extraction failed, skipped (%s: %s)", document.source, type(err).__name__, err
-            )
-            log.debug("extraction failure", exc_info=True)
-            yield Skipped(document.source, f"extraction failed ({type(err).__name__})")
+        yield _rules(pending.popleft(), doc, nlp, gaz)
+
+
+def _rules(document: Document, doc: Doc, nlp: Language, gaz: Gazetteer) -> Outcome:
+    """The rules' result for one annotated document, or a ``Skipped`` when they fail on it."""
+    try:
+        return extract_document(document, doc, nlp, gaz)
+    except Exception as err:  # noqa: BLE001 - one odd text must not cost the whole corpus
+        log.warning(
+            "%s: extraction failed, skipped (%s: %s)", document.source, type(err).__name__, err
+        )
+        log.debug("extraction failure", exc_info=True)
+        return Skipped(document.source, f"extraction failed ({type(err).__name__})")
+
+
+def annotate_batch(texts: Sequence[str], model: str) -> list[bytes]:
+    """spaCy's annotations of a batch of texts, each as ``Doc.to_bytes`` (without the tensor
+    the rules do not read): the unit of work of a ``kg.pool`` worker process."""
+    nlp = load_pipeline(model)
+    return [doc.to_bytes(exclude=_KEPT_BY_WORKER) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE)]
+
+
+def extract_annotated(
+    document: Document, data: bytes, model: str, cache: Path | None = None
+) -> Outcome:
+    """The rules run on a document annotated in another process (``annotate_batch``); the
+    model's vocabulary is loaded once (see ``annotate.load_vocabulary``)."""
+    nlp = load_vocabulary(model, cache=cache)
+    return _rules(document, Doc(nlp.vocab).from_bytes(data), nlp, load_gazetteer())
 
 
 def extract_batch(documents: Sequence[Document], model: str) -> list[Outcome]:

@@ -1,9 +1,14 @@
-"""Extraction in worker processes fed while the build reads: spaCy's model loads and runs in
-them, the building process reads, caches and writes.
+"""Extraction split between worker processes and the building process, fed while it reads.
 
-This module does not import spaCy: a process that only hands documents to the workers never
-loads it (the workers import ``kg.parallel``). Workers are started with ``spawn``, as in
-:mod:`kg.parallel`.
+The workers load the whole model and run spaCy's components, the costly part, on each batch
+of texts; they send back each annotated ``Doc`` as bytes. The building process, which reads,
+caches and writes, also runs the extraction rules on them, with the model's tokenizer and
+vocabulary alone (``annotate.load_vocabulary``): on two cores, its share then runs beside the
+workers' instead of after it. The rules give the same results on the bytes as on the ``Doc``
+(a test compares them).
+
+This module imports spaCy only once a worker is started. Workers are started with ``spawn``,
+as in :mod:`kg.parallel`.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from kg.errors import KgError
+from kg.extract.noise import blank_furniture
 from kg.ingest import Skipped
 from kg.model import DocResult, Document
 
@@ -33,19 +39,17 @@ class WorkerError(KgError):
 
 def _load(model: str, compiled: Path | None) -> None:
     """A worker's initializer: the pipeline (its large patterns' compiled code kept under
-    ``compiled``) and the gazetteer, loaded before its first batch."""
+    ``compiled``), loaded before its first batch."""
     from kg.annotate import load_pipeline
-    from kg.gazetteer import load_gazetteer
 
     load_pipeline(model, cache=compiled)
-    load_gazetteer()
 
 
-def _extract(documents: list[Document], model: str) -> list[Outcome]:
-    """A worker's task: one batch of documents."""
-    from kg.parallel import extract_batch
+def _annotate(texts: list[str], model: str) -> list[bytes]:
+    """A worker's task: spaCy's annotations of one batch of texts."""
+    from kg.parallel import annotate_batch
 
-    return extract_batch(documents, model)
+    return annotate_batch(texts, model)
 
 
 def _check_model(model: str) -> None:
@@ -60,7 +64,8 @@ def _ready() -> None:
 
 
 class WorkerPool:
-    """Documents extracted in ``workers`` spawned processes as they come, results in order.
+    """Documents extracted as they come, results in order: annotated in ``workers`` spawned
+    processes, the rules run in this one.
 
     The processes start (and load the model) at the first :meth:`submit`, while the caller goes
     on reading documents. Documents go out in batches of ``BATCH_SIZE``; at most two batches a
@@ -72,7 +77,7 @@ class WorkerPool:
         self.compiled = compiled
         self._executor: ProcessPoolExecutor | None = None
         self._batch: list[tuple[int, Document]] = []
-        self._pending: deque[tuple[list[int], Future[list[Outcome]]]] = deque()
+        self._pending: deque[tuple[list[tuple[int, Document]], Future[list[bytes]]]] = deque()
 
     def submit(self, key: int, document: Document) -> list[tuple[int, Outcome]]:
         """Queue one document under ``key`` (its batch goes out once full); returns the
@@ -88,6 +93,12 @@ class WorkerPool:
             )
             for _ in range(self.workers):
                 self._executor.submit(_ready)
+            # While the workers load the whole pipeline, this process loads what the rules use.
+            from kg.annotate import load_vocabulary
+            from kg.gazetteer import load_gazetteer
+
+            load_vocabulary(self.model, cache=self.compiled)
+            load_gazetteer()
         self._batch.append((key, document))
         if len(self._batch) >= BATCH_SIZE:
             self._send(self._batch)
@@ -119,20 +130,23 @@ class WorkerPool:
 
     def _send(self, batch: list[tuple[int, Document]]) -> None:
         assert self._executor is not None
-        keys = [key for key, _ in batch]
+        texts = [blank_furniture(document.body) for _, document in batch]
         try:
-            future = self._executor.submit(_extract, [d for _, d in batch], self.model)
+            future = self._executor.submit(_annotate, texts, self.model)
         except BrokenProcessPool as err:
             raise _stopped() from err
-        self._pending.append((keys, future))
+        self._pending.append((batch, future))
 
     def _take(self) -> Iterator[tuple[int, Outcome]]:
-        keys, future = self._pending.popleft()
+        from kg.parallel import extract_annotated
+
+        batch, future = self._pending.popleft()
         try:
-            outcomes = future.result()
+            annotated = future.result()
         except BrokenProcessPool as err:
             raise _stopped() from err
-        yield from zip(keys, outcomes, strict=True)
+        for (key, document), data in zip(batch, annotated, strict=True):
+            yield key, extract_annotated(document, data, self.model, self.compiled)
 
     def __enter__(self) -> WorkerPool:
         return self
