@@ -15,9 +15,12 @@ from kg.build import extract_all
 from kg.cli import app
 from kg.ingest import read_documents
 from kg.model import Document
-from kg.parallel import batches, extract_processes
+from kg.extract.noise import blank_furniture
+from kg.parallel import annotate_batch, batches, extract_annotated, extract_processes
 from kg.pool import WorkerError, WorkerPool
 from tests.conftest import SEEDS, SeedBuild
+
+INPUTS = Path(__file__).resolve().parent / "inputs" / "mixed"
 
 
 def _seeds() -> list[Document]:
@@ -128,3 +131,14 @@ def test_workers_pool_a_worker_killed_is_a_clear_error() -> None:
             process.join()
         time.sleep(1)  # the pool notices, whether before or after the batch goes out
         list(pool.finish())
+
+
+def test_workers_rules_on_annotated_bytes_equal_the_rules_on_the_doc() -> None:
+    """What a worker sends back (``Doc.to_bytes``), read into the model's vocabulary alone,
+    gives the rules the same results as the ``Doc`` the whole pipeline made."""
+    documents = [*_seeds(), *(d for d in read_documents([INPUTS]) if isinstance(d, Document))]
+    data = annotate_batch([blank_furniture(d.body) for d in documents], "fr_core_news_md")
+    local, failed = extract_all(documents)
+    assert not failed and len(local) == len(documents) > 5
+    pairs = zip(documents, data, strict=True)
+    assert [extract_annotated(d, b, "fr_core_news_md") for d, b in pairs] == local
