@@ -3,9 +3,10 @@
 The workers load the whole model and run spaCy's components, the costly part, on each batch
 of texts; they send back each annotated ``Doc`` as bytes. The building process, which reads,
 caches and writes, also runs the extraction rules on them, with the model's tokenizer and
-vocabulary alone (``annotate.load_vocabulary``): on two cores, its share then runs beside the
-workers' instead of after it. The rules give the same results on the bytes as on the ``Doc``
-(a test compares them).
+vocabulary alone (``annotate.load_vocabulary``): on two cores with one worker, its share then
+runs beside the worker's instead of after it. The rules give the same results on the bytes as
+on the ``Doc`` (a test compares them). With as many workers as cores, no core is left for that:
+the workers run the rules too and send back the results.
 
 This module imports spaCy only once a worker is started. Workers are started with ``spawn``,
 as in :mod:`kg.parallel`.
@@ -16,11 +17,13 @@ from __future__ import annotations
 import importlib.util
 import math
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 from kg.errors import KgError
 from kg.extract.noise import blank_furniture
@@ -45,11 +48,18 @@ def _load(model: str, compiled: Path | None) -> None:
     load_pipeline(model, cache=compiled)
 
 
-def _annotate(texts: list[str], model: str) -> list[bytes]:
-    """A worker's task: spaCy's annotations of one batch of texts."""
+def _annotate(documents: list[Document], model: str) -> list[bytes]:
+    """A worker's task when the caller runs the rules: spaCy's annotations of one batch."""
     from kg.parallel import annotate_batch
 
-    return annotate_batch(texts, model)
+    return annotate_batch([blank_furniture(d.body) for d in documents], model)
+
+
+def _extract(documents: list[Document], model: str) -> list[Outcome]:
+    """A worker's task when it runs the rules too: the results of one batch."""
+    from kg.parallel import extract_batch
+
+    return extract_batch(documents, model)
 
 
 def _check_model(model: str) -> None:
@@ -65,7 +75,8 @@ def _ready() -> None:
 
 class WorkerPool:
     """Documents extracted as they come, results in order: annotated in ``workers`` spawned
-    processes, the rules run in this one.
+    processes, the rules run in this one while it has a core of its own (fewer workers than
+    cores), else in the workers too.
 
     The processes start (and load the model) at the first :meth:`submit`, while the caller goes
     on reading documents. Documents go out in batches of ``BATCH_SIZE``; at most two batches a
@@ -75,9 +86,10 @@ class WorkerPool:
     def __init__(self, model: str, workers: int, *, compiled: Path | None = None) -> None:
         self.model, self.workers = model, max(1, workers)
         self.compiled = compiled
+        self.rules_here = self.workers < (os.cpu_count() or 1)
         self._executor: ProcessPoolExecutor | None = None
         self._batch: list[tuple[int, Document]] = []
-        self._pending: deque[tuple[list[tuple[int, Document]], Future[list[bytes]]]] = deque()
+        self._pending: deque[tuple[list[tuple[int, Document]], Future[list[Any]]]] = deque()
 
     def submit(self, key: int, document: Document) -> list[tuple[int, Outcome]]:
         """Queue one document under ``key`` (its batch goes out once full); returns the
@@ -93,12 +105,12 @@ class WorkerPool:
             )
             for _ in range(self.workers):
                 self._executor.submit(_ready)
-            # While the workers load the whole pipeline, this process loads what the rules use.
-            from kg.annotate import load_vocabulary
-            from kg.gazetteer import load_gazetteer
+            if self.rules_here:  # while the workers load the pipeline, what the rules use
+                from kg.annotate import load_vocabulary
+                from kg.gazetteer import load_gazetteer
 
-            load_vocabulary(self.model, cache=self.compiled)
-            load_gazetteer()
+                load_vocabulary(self.model, cache=self.compiled)
+                load_gazetteer()
         self._batch.append((key, document))
         if len(self._batch) >= BATCH_SIZE:
             self._send(self._batch)
@@ -130,9 +142,9 @@ class WorkerPool:
 
     def _send(self, batch: list[tuple[int, Document]]) -> None:
         assert self._executor is not None
-        texts = [blank_furniture(document.body) for _, document in batch]
+        task = _annotate if self.rules_here else _extract
         try:
-            future = self._executor.submit(_annotate, texts, self.model)
+            future = self._executor.submit(task, [d for _, d in batch], self.model)
         except BrokenProcessPool as err:
             raise _stopped() from err
         self._pending.append((batch, future))
@@ -142,11 +154,13 @@ class WorkerPool:
 
         batch, future = self._pending.popleft()
         try:
-            annotated = future.result()
+            done = future.result()
         except BrokenProcessPool as err:
             raise _stopped() from err
-        for (key, document), data in zip(batch, annotated, strict=True):
-            yield key, extract_annotated(document, data, self.model, self.compiled)
+        for (key, document), item in zip(batch, done, strict=True):
+            if self.rules_here:
+                item = extract_annotated(document, item, self.model, self.compiled)
+            yield key, item
 
     def __enter__(self) -> WorkerPool:
         return self
