@@ -9,11 +9,8 @@ them, and nothing of the parent (open stores, threads) is inherited by a fork.
 from __future__ import annotations
 
 import logging
-import math
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -26,7 +23,7 @@ from kg.extract.noise import blank_furniture
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.ingest import Skipped
 from kg.model import Document
-from kg.pool import BATCH_SIZE, Outcome
+from kg.pool import BATCH_SIZE, Outcome, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -99,18 +96,13 @@ def batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]
 def extract_processes(
     documents: Sequence[Document], *, model: str, workers: int
 ) -> Iterator[Outcome]:
-    """The results of ``documents`` in order, computed by ``workers`` spawned processes.
-
-    Work goes out in batches of ``BATCH_SIZE`` documents, smaller when there are few documents
-    so that every process gets some; one process (or one document) runs here, without a pool.
-    """
+    """The results of ``documents`` in order, computed by ``workers`` spawned processes (a
+    ``kg.pool.WorkerPool``); one process (or one document) runs here, without a pool."""
     workers = min(workers, len(documents))
     if workers <= 1:
         yield from extract_stream(documents, model=model)
         return
-    size = max(1, min(BATCH_SIZE, math.ceil(len(documents) / workers)))
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers) as pool:
-        work = partial(extract_batch, model=model)
-        for results in pool.imap(work, batches(documents, size)):
-            yield from results
+    with WorkerPool(model, workers) as pool:
+        for key, document in enumerate(documents):
+            yield from (outcome for _, outcome in pool.submit(key, document))
+        yield from (outcome for _, outcome in pool.finish())
