@@ -34,6 +34,7 @@ _WANTED = frozenset(
 )
 _DIRECT = frozenset(m.value for m in Modality if m.direct)
 Index = dict[Node, dict[Node, set[Node]]]
+Bindings = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
 class Citation(NamedTuple):
@@ -196,7 +197,12 @@ _EDGES = (
 
 
 def _scan(
-    predicate: str, *, iri: bool = False, distinct: bool = False, statements: bool = False
+    predicate: str,
+    *,
+    iri: bool = False,
+    distinct: bool = False,
+    statements: bool = False,
+    grouped: bool = False,
 ) -> str:
     """A SELECT of every subject and object of ``predicate``.
 
@@ -206,11 +212,15 @@ def _scan(
         distinct: without repeats (for small tables that many graphs repeat).
         statements: only subjects that are not ``kg:Fact`` corroboration nodes (a hash
             anti-join in Oxigraph, cheaper than reading the facts out).
+        grouped: one row per object, its subjects as one text (read with ``_ungrouped``).
     """
     keyword = "DISTINCT " if distinct else ""
     test = "FILTER isIRI(?o) " if iri else ""
     facts = "MINUS { ?s a kg:Fact } " if statements else ""
-    return f"SELECT {keyword}?s ?o WHERE {{ ?s {predicate} ?o {test}{facts}}}"
+    where = f"WHERE {{ ?s {predicate} ?o {test}{facts}}}"
+    if grouped:
+        return f"SELECT ?o (GROUP_CONCAT(STR(?s)) AS ?subjects) {where} GROUP BY ?o"
+    return f"SELECT {keyword}?s ?o {where}"
 
 
 def project_store(store: ox.Store) -> nx.MultiDiGraph:
@@ -288,20 +298,20 @@ class _Evidence:
     def read(cls, store: ox.Store, triples: set[tuple[str, str, str]]) -> _Evidence:
         """Read what ``of`` needs for ``triples`` (subject, predicate, object IRIs)."""
         found = cls()
-        subjects = _smallest(_pairs(store, _scan("rdf:subject", statements=True)))
-        objects = _smallest(_pairs(store, _scan("rdf:object", statements=True)))
-        for statement, predicate in _pairs(store, _scan("rdf:predicate", statements=True)):
+        subjects = _smallest(_ungrouped(store, "rdf:subject", statements=True))
+        objects = _smallest(_ungrouped(store, "rdf:object", statements=True))
+        for statement, predicate in _ungrouped(store, "rdf:predicate", statements=True):
             triple = (subjects.get(statement, ""), predicate, objects.get(statement, ""))
             if triple in triples:
                 found.behind[triple].add(statement)
         del subjects, objects
         statements = set().union(*found.behind.values())
-        found.modality = _smallest(_pairs(store, _scan("kg:modality", iri=True)), statements)
+        found.modality = _smallest(_ungrouped(store, "kg:modality", iri=True), statements)
         for statement, evidence in _pairs(store, _scan("kg:evidence", iri=True)):
             if statement in statements:
                 found.evidence[statement].add(evidence)
         evidences = set().union(*found.evidence.values())
-        found.document = _smallest(_pairs(store, _scan("kg:document", iri=True)), evidences)
+        found.document = _smallest(_ungrouped(store, "kg:document", iri=True), evidences)
         found.sentence = _smallest(_pairs(store, _scan("kg:sentence")), evidences)
         documents = set(found.document.values())
         found.title = _smallest(_pairs(store, _scan("dcterms:title")), documents)
@@ -323,13 +333,36 @@ class _Evidence:
         return _modality(modalities), sorted(citations)
 
 
-def _pairs(store: ox.Store, query: str) -> Iterator[tuple[str, str]]:
+def _pairs(store: ox.Store, query: str, bound: Bindings | None = None) -> Iterator[tuple[str, str]]:
     """The two columns of a SELECT over the union of the store's graphs, as text.
 
     A term's ``value`` is what rdflib's ``str`` gives: the IRI, the literal's lexical form.
+    ``bound`` fixes variables before the query runs.
     """
-    for solution in store.query(_PREFIXES + query, use_default_graph_as_union=True):
+    for solution in store.query(
+        _PREFIXES + query, use_default_graph_as_union=True, substitutions=bound
+    ):
         yield solution[0].value, solution[1].value
+
+
+def _ungrouped(
+    store: ox.Store, predicate: str, *, iri: bool = False, statements: bool = False
+) -> Iterator[tuple[str, str]]:
+    """The pairs of ``_scan``, read grouped by object: for predicates whose objects repeat.
+
+    Decoding a term from the store is most of a scan's cost (about 4 µs a term). Grouped,
+    each object is decoded once and its subjects come back as one text, the IRIs separated by
+    spaces (an IRI has none): the modality scan of 20,686 statements took 0.2 s, not 0.3 s.
+    SPARQL has no text for a blank node, so a group holding one is read again pair by pair.
+    """
+    query = _scan(predicate, iri=iri, statements=statements, grouped=True)
+    for obj, subjects in store.query(_PREFIXES + query, use_default_graph_as_union=True):
+        if subjects is None:
+            scan = _scan(predicate, iri=iri, statements=statements)
+            yield from _pairs(store, scan, {ox.Variable("o"): obj})
+        else:
+            for subject in subjects.value.split(" "):
+                yield subject, obj.value
 
 
 def _smallest(
