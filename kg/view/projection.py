@@ -190,8 +190,12 @@ _ENTITY_CLASSES = " ".join(f"<{cls}>" for cls in ENTITY_TYPES)
 _TYPES = (
     f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?t {{ {_ENTITY_CLASSES} }} ?s a ?t FILTER isIRI(?s) }}"
 )
-# Every triple about an entity: ``project_store`` keeps the direct edges among them.
-_EDGES = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?t {{ {_ENTITY_CLASSES} }} ?s a ?t ; ?p ?o }}"
+# The triples about entities, for ``project_store`` to keep the direct edges among them. Types,
+# labels and aliases (a third of the rows) are left out here: comparing IRIs does not decode them.
+_EDGES = (
+    f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?t {{ {_ENTITY_CLASSES} }} ?s a ?t ; ?p ?o "
+    "FILTER (?p NOT IN (rdf:type, rdfs:label, skos:altLabel)) }"
+)
 
 
 def _scan(
