@@ -180,8 +180,10 @@ def as_network(graph: Graph | Dataset | ox.Store | nx.MultiDiGraph) -> nx.MultiD
 # union of all graphs, joined in Python. On a disk store, decoding each term costs microseconds
 # and each join lookup more: on 1M quads the statements and their evidence took 9 s as separate
 # scans, 15 s as one seven-pattern join, 8 s for only five of the columns as hash-joined
-# sub-queries. The union repeats a triple once per graph holding it: every table below is a
-# set or keeps the smallest value, as ``_one`` does.
+# sub-queries. So the scans decode as few terms as they can: those whose objects repeat come
+# grouped by object (``_ungrouped``), and the large ones test a term's kind in Python, since a
+# FILTER decodes the term it tests (comparing IRIs does not). The union repeats a triple once
+# per graph holding it: every table below is a set or keeps the smallest value, as ``_one`` does.
 _PREFIXES = (
     f"PREFIX kg: <{KG_NS}> PREFIX rdf: <{RDF}> PREFIX rdfs: <{RDFS}> "
     f"PREFIX skos: <{SKOS}> PREFIX org: <{ORG}> PREFIX dcterms: <{DCTERMS}> "
