@@ -316,7 +316,10 @@ class _Evidence:
                 found.evidence[statement].add(evidence)
         evidences = set().union(*found.evidence.values())
         found.document = _smallest(_ungrouped(store, "kg:document", iri=True), evidences)
-        found.sentence = _smallest(_pairs(store, _scan("kg:sentence")), evidences)
+        # A sentence often carries several facts, each with its evidence (a vote names the
+        # countries): the seeds have 31 sentences for 48 evidences, the 2,000-document corpus
+        # 131 for 15,508.
+        found.sentence = _smallest(_ungrouped(store, "kg:sentence"), evidences)
         documents = set(found.document.values())
         found.title = _smallest(_pairs(store, _scan("dcterms:title")), documents)
         found.date = _smallest(_pairs(store, _scan("dcterms:date")), documents)
