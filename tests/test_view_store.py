@@ -279,6 +279,25 @@ def test_view_store_union_of_graphs_counts_each_triple_once(tmp_path: Path) -> N
     assert len(g.edges[rus, res, "votedAgainst"]["evidences"]) == 2
 
 
+def test_view_store_blank_node_statement() -> None:
+    """Grouped scans have no text for a blank node: its groups are read pair by pair instead.
+
+    Literal modalities and documents (smaller than the IRIs, as text) do not count.
+    """
+    store, dataset = _stores(TRIG.replace("doc:cccccccccccccccc {", """doc:cccccccccccccccc {
+  [] a kg:Vote ; rdf:subject state:RUS ; rdf:predicate kg:votedAgainst ;
+      rdf:object resolution:es-11-1 ; kg:modality kg:asserted , "denied" ;
+      kg:evidence evidence:anon , "evidence" .
+  evidence:anon kg:document doc:aaaaaaaaaaaaaaaa , "doc" ;
+      kg:sentence "Sans nom." ."""))  # fmt: skip
+    g = project_store(store)
+    _assert_same(g, project(dataset))
+    vote = g.edges["https://w3id.org/kgfr/id/state/RUS",
+                   "https://w3id.org/kgfr/id/resolution/es-11-1", "votedAgainst"]  # fmt: skip
+    anonymous = Citation("Vote à l'ONU <b>&</b>", "2022-03-02", "asserted", "Sans nom.")
+    assert anonymous in vote["evidences"]
+
+
 def _values(g: nx.MultiDiGraph) -> list[Any]:
     found: list[Any] = []
     for node, data in g.nodes(data=True):
