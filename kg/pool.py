@@ -6,7 +6,9 @@ caches and writes, also runs the extraction rules on them, with the model's toke
 vocabulary alone (``annotate.load_vocabulary``): on two cores with one worker, its share then
 runs beside the worker's instead of after it. The rules give the same results on the bytes as
 on the ``Doc`` (a test compares them). With as many workers as cores, no core is left for that:
-the workers run the rules too and send back the results.
+the workers run the rules too and send back the results. The first batch is extracted whole by
+a worker while the building process loads the vocabulary; a build with less than a batch to
+extract (a rebuild after a few documents changed) never loads it.
 
 This module imports spaCy only once a worker is started. Workers are started with ``spawn``,
 as in :mod:`kg.parallel`.
@@ -88,8 +90,9 @@ class WorkerPool:
         self.compiled = compiled
         self.rules_here = self.workers < (os.cpu_count() or 1)
         self._executor: ProcessPoolExecutor | None = None
+        self._vocabulary = False  # whether this process has loaded what the rules use
         self._batch: list[tuple[int, Document]] = []
-        self._pending: deque[tuple[list[tuple[int, Document]], Future[list[Any]]]] = deque()
+        self._pending: deque[tuple[list[tuple[int, Document]], bool, Future[list[Any]]]] = deque()
 
     def submit(self, key: int, document: Document) -> list[tuple[int, Outcome]]:
         """Queue one document under ``key`` (its batch goes out once full); returns the
@@ -105,19 +108,22 @@ class WorkerPool:
             )
             for _ in range(self.workers):
                 self._executor.submit(_ready)
-            if self.rules_here:  # while the workers load the pipeline, what the rules use
+        self._batch.append((key, document))
+        if len(self._batch) >= BATCH_SIZE:
+            self._send(self._batch)
+            self._batch = []
+            if self.rules_here and not self._vocabulary:
+                # While the workers load the pipeline and extract the first batch whole: what
+                # the rules of the next batches use.
                 from kg.annotate import load_vocabulary
                 from kg.gazetteer import load_gazetteer
 
                 load_vocabulary(self.model, cache=self.compiled)
                 load_gazetteer()
-        self._batch.append((key, document))
-        if len(self._batch) >= BATCH_SIZE:
-            self._send(self._batch)
-            self._batch = []
+                self._vocabulary = True
         ready: list[tuple[int, Outcome]] = []
         while self._pending and (
-            self._pending[0][1].done() or len(self._pending) > 2 * self.workers
+            self._pending[0][2].done() or len(self._pending) > 2 * self.workers
         ):
             ready += self._take()
         return ready
@@ -142,23 +148,24 @@ class WorkerPool:
 
     def _send(self, batch: list[tuple[int, Document]]) -> None:
         assert self._executor is not None
-        task = _annotate if self.rules_here else _extract
+        rules_here = self.rules_here and self._vocabulary
+        task = _annotate if rules_here else _extract
         try:
             future = self._executor.submit(task, [d for _, d in batch], self.model)
         except BrokenProcessPool as err:
             raise _stopped() from err
-        self._pending.append((batch, future))
+        self._pending.append((batch, rules_here, future))
 
     def _take(self) -> Iterator[tuple[int, Outcome]]:
         from kg.parallel import extract_annotated
 
-        batch, future = self._pending.popleft()
+        batch, rules_here, future = self._pending.popleft()
         try:
             done = future.result()
         except BrokenProcessPool as err:
             raise _stopped() from err
         for (key, document), item in zip(batch, done, strict=True):
-            if self.rules_here:
+            if rules_here:
                 item = extract_annotated(document, item, self.model, self.compiled)
             yield key, item
 
