@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -117,6 +118,19 @@ def _model_info(model: str) -> prov.Model:
     return prov.Model(name, str(meta.get("version", "")), version("spacy"))
 
 
+RENDER_FROM = 100
+"""Graphs to make from which a build that has worker processes makes them in worker processes
+too (see :mod:`kg.render`): below, starting the processes costs more than it saves."""
+
+
+def _graph_processes(workers: int, new: int) -> int:
+    """How many worker processes make the document graphs of a build with ``workers``
+    extraction processes that extracted ``new`` documents (all graphs to make, nearly)."""
+    if workers <= 0 or new < RENDER_FROM:
+        return 0
+    return min(workers, os.cpu_count() or 1)
+
+
 def _silent(stage: str, done: int, total: int) -> None:
     """A progress callback that reports nothing."""
 
@@ -179,7 +193,14 @@ def build(
         steps = 4 if html else 3
         report("write store", 1, steps)
         summary.store_update = stream.write(
-            out, extracted, (texts, results), caches, rename, catalogue_lines, fresh
+            out,
+            extracted,
+            (texts, results),
+            caches,
+            rename,
+            catalogue_lines,
+            fresh,
+            processes=_graph_processes(workers, intake.new),
         )
         report("write graph.ttl", 2, steps)
         report("write graph.trig", 3, steps)

@@ -99,6 +99,14 @@ class ResultCache:
             return None
         return replace(result, document=document)
 
+    def raw(self, document: Document) -> bytes | None:
+        """The cached result of ``document`` as stored (pickled, with the document it was read
+        from, which the reader replaces as :meth:`get` does), or None."""
+        try:
+            return self._path(document).read_bytes()
+        except OSError:
+            return None
+
     def has(self, document: Document) -> bool:
         """Whether a result of ``document`` is stored (readable or not)."""
         return self._path(document).is_file()

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
+from operator import attrgetter
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 DEFAULT_MODEL = "fr_core_news_md"
 """The spaCy pipeline used unless ``--model`` names another (here, not in ``kg.annotate``, so
 that reading it does not import spaCy)."""
+
+
+def _pickled_by_position(cls: type[_T]) -> type[_T]:
+    """Pickle instances as their class and field values in order, rebuilt by the constructor.
+
+    What ``dataclass(slots=True)`` adds for pickling calls ``fields()`` on every object; the
+    caches and spills pickle hundreds of thousands of them per build (about 2x faster this way).
+    """
+    values = attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return type(self), values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment, method-assign]
+    return cls
 
 
 class EntityType(str, Enum):
@@ -36,6 +55,7 @@ class Modality(str, Enum):
         return self in (Modality.ASSERTED, Modality.PLANNED)
 
 
+@_pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Document:
     """One input text.
@@ -60,6 +80,7 @@ class Document:
         return self.text[self.body_start :]
 
 
+@_pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a fact was read: a sentence and its span in the document text."""
@@ -71,6 +92,7 @@ class Evidence:
     rule: str
 
 
+@_pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Mention:
     """An entity mention in a document, already linked to an entity key.
@@ -86,6 +108,7 @@ class Mention:
     label: str
 
 
+@_pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Post:
     """A post held in an organisation, e.g. "ministre des Affaires étrangères" in ``state/RUS``."""
@@ -94,6 +117,7 @@ class Post:
     org: str
 
 
+@_pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Fact:
     """A relation read from one sentence, with its qualifiers and evidence.
@@ -114,6 +138,7 @@ class Fact:
     post: Post | None = None
 
 
+@_pickled_by_position
 @dataclass(frozen=True, slots=True)
 class ResolutionInfo:
     """What a document says about one resolution (merged across documents by ``resolve``)."""
@@ -130,6 +155,7 @@ class ResolutionInfo:
     abstentions: int | None = None
 
 
+@_pickled_by_position
 @dataclass(frozen=True, slots=True)
 class DocResult:
     """Everything extracted from one document."""

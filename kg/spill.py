@@ -28,9 +28,13 @@ class Spill:
 
     def get(self, number: int) -> Any:
         """The item of that number."""
+        return pickle.loads(self.raw(number))
+
+    def raw(self, number: int) -> bytes:
+        """The item of that number, pickled."""
         start, size = self._spans[number]
         self._file.seek(start)
-        return pickle.loads(self._file.read(size))
+        return self._file.read(size)
 
     def __len__(self) -> int:
         return len(self._spans)

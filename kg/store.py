@@ -55,8 +55,10 @@ _SUPPORT = ox.NamedNode(_NS + "supportCount")
 _NON_NEGATIVE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 
 Graphs = dict[ox.NamedNode, set[ox.Triple]]
-# A fresh store is filled by bulk loads of this many quads (about 20 MB of Python objects).
+# A fresh store is filled by bulk loads of this many quads (about 20 MB of Python objects), or
+# of this many bytes of N-Quads.
 _BATCH_QUADS = 100_000
+_BATCH_BYTES = 16 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,16 +519,33 @@ class DocumentWriter:
         self.unchanged = 0
         self.catalogue_written = False
         self.pending: list[ox.Quad] = []
+        self.pending_data: list[bytes] = []  # N-Quads
+        self.pending_size = 0
 
-    def document(self, graph: ox.NamedNode, quads: Sequence[ox.Quad], source: str) -> None:
-        """Write one document graph of this build (sorted quads) unless the store has it."""
-        digest = graph_digest(quads)
+    def document(
+        self,
+        graph: ox.NamedNode,
+        quads: Sequence[ox.Quad] | bytes,
+        source: str,
+        digest: str | None = None,
+    ) -> None:
+        """Write one document graph of this build unless the store has it: its sorted quads,
+        or these serialised as N-Quads (then with their :func:`graph_digest`)."""
+        data = quads if isinstance(quads, bytes) else None
+        if data is not None and not self.fresh:
+            quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS, lenient=True))
+        assert digest is not None or not isinstance(quads, bytes)
+        digest = digest or graph_digest(quads)  # type: ignore[arg-type]
         self.digests[graph.value] = digest
         drop = self.drop_for.pop(_place(source), [])
         try:
             if self.fresh:  # loaded in large batches (no transaction: the store is swapped in)
-                self.pending += quads
-                if len(self.pending) >= _BATCH_QUADS:
+                if data is not None:
+                    self.pending_data.append(data)
+                    self.pending_size += len(data)
+                else:
+                    self.pending += quads
+                if len(self.pending) >= _BATCH_QUADS or self.pending_size >= _BATCH_BYTES:
                     self._load_pending()
             elif not drop and graph in self.in_store and self._same(graph, quads, digest):
                 self.unchanged += 1
@@ -555,6 +574,10 @@ class DocumentWriter:
     def _load_pending(self) -> None:
         self.store.bulk_extend(self.pending)
         self.pending = []
+        if self.pending_data:  # our own serialisation: its IRIs need no checking
+            data = b"".join(self.pending_data)
+            self.store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+        self.pending_data, self.pending_size = [], 0
 
     def _same(self, graph: ox.NamedNode, quads: Sequence[ox.Quad], digest: str) -> bool:
         if graph.value in self.recorded:

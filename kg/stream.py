@@ -10,7 +10,8 @@
    mapped to its named graph, written to the store and to the graph files, and dropped. A
    document whose graph depends on nothing that changed since the last build (same result, same
    canonical keys, same date and metadata) is not mapped again: its blocks of the graph files
-   come from the graph cache and the store already holds its graph.
+   come from the graph cache and the store already holds its graph. The others are made in
+   worker processes (:mod:`kg.render`) a few documents ahead of the one being written.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,7 +35,7 @@ from kg.ingest import ReadOptions, Skipped, read_documents
 from kg.langdetect import SAMPLE_CHARS, detect_language
 from kg.model import DocResult, Document, Evidence, Fact, Mention
 from kg.pool import WorkerPool
-from kg.resolve import rename_keys
+from kg.render import Graph, GraphEntry, Renderer, sorted_quads
 from kg.spill import Spill
 
 log = logging.getLogger(__name__)
@@ -150,6 +152,8 @@ class Intake:
     pairs: list[NearDuplicate]
     documents: int
     """The number of documents read."""
+    new: int = 0
+    """The number of documents extracted by this build (not taken from the cache)."""
 
 
 def read_extract(
@@ -180,23 +184,25 @@ def read_extract(
     numbers: dict[str, int] = {}
     index = NearDuplicateIndex(lambda doc_id: texts.get(numbers[doc_id]).body, memo=caches.memo.get)
     compact = _Compact()
-    done = 0
+    done = new = 0
 
     def language(body: str) -> str | None:
         sample = hashlib.sha256(body[:SAMPLE_CHARS].encode("utf-8")).hexdigest()
         return caches.memo.get(f"language {sample}", lambda: detect_language(body))  # type: ignore[no-any-return]
 
     def take(i: int, outcome: DocResult | Skipped) -> None:
-        nonlocal done
+        nonlocal done, new
         done += 1
         if isinstance(outcome, Skipped):
             failed.append(outcome)
         elif caches.results is not None:
+            new += 1
             caches.results.put(outcome)
             small = compact(outcome)
             caches.memo.put(f"compact {records[i].key}", small)
             kept[i] = Extracted(records[i], None, small)
         else:
+            new += 1
             kept[i] = Extracted(records[i], results.put(outcome), compact(outcome))
         if progress:
             progress("extract", done, len(records))
@@ -239,7 +245,7 @@ def read_extract(
             pair.similarity,
         )
     extracted = [item for item in kept if item is not None]
-    return Intake(extracted, skipped, failed, pairs, len(records))
+    return Intake(extracted, skipped, failed, pairs, len(records), new)
 
 
 def _cached_compact(
@@ -358,19 +364,8 @@ def graph_key(item: Extracted, rename: dict[str, str], document: Document) -> st
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def _quads(lines: Iterable[str]) -> list[ox.Quad]:
-    """N-Quads lines as sorted, distinct quads."""
-    parsed = ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    return writers.sort_quads(set(parsed))
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """A graph cache entry: the graph's digest, its blocks, its statements' triples."""
-
-    digest: str
-    blocks: writers.Blocks
-    statements: tuple[str, ...]
+RENDER_AHEAD = 16
+"""Document graphs started ahead of the one being written, per graph-making process."""
 
 
 def write(
@@ -381,9 +376,12 @@ def write(
     rename: dict[str, str],
     catalogue_lines: Sequence[str],
     fresh: bool,
+    processes: int = 0,
 ) -> store.StoreUpdate:
     """Each document graph in IRI order to the store and to graph.ttl and graph.trig, then the
-    catalogue; documents of earlier builds that the store keeps go to the files too."""
+    catalogue; documents of earlier builds that the store keeps go to the files too. The graphs
+    not in the graph cache are made in ``processes`` worker processes (see :mod:`kg.render`),
+    or in this one."""
     texts, results = spills
     ours = {rdf.doc_iri(item.record.id): item for item in extracted}
     writer = store.DocumentWriter(
@@ -396,40 +394,55 @@ def write(
     except BaseException:
         writer.abort()
         raise
-    try:
+    renderer = Renderer(rename, processes)
+
+    def steps() -> Iterator[_Step]:
+        """Each graph in IRI order, with its cache entry or the graph being made."""
         for name in sorted([*ours, *(g.value for g in writer.kept)]):
             graph = ox.NamedNode(name)
-            if name not in ours:
+            item = ours.get(name)
+            if item is None:
+                yield _Step(graph, None, None, None)
+                continue
+            document: Document = texts.get(item.record.text)
+            key = graph_key(item, rename, document)
+            entry = caches.graphs.get(key) if caches.graphs else None
+            if isinstance(entry, GraphEntry) and writer.current(
+                graph, entry.digest, document.source
+            ):
+                yield _Step(graph, document, entry, None)
+                continue
+            if item.spilled is not None:
+                data = results.raw(item.spilled)
+            else:
+                data = caches.results.raw(document) if caches.results else None
+            record = item.record
+            cache = (caches.graphs, key) if caches.graphs else None
+            made = renderer.start(data, document, record.date, record.content_hash, cache)
+            yield _Step(graph, document, None, made)
+
+    try:
+        for step in _ahead(steps(), RENDER_AHEAD * processes):
+            graph, document, entry = step.graph, step.document, step.entry
+            if document is None:  # a document of an earlier build, kept
                 quads = writer.kept_quads(graph)
                 kept_graphs[graph] = {q.triple for q in quads}
                 statements[graph] = {q.triple for q in quads if q.predicate == store.SUBJECT}
                 files.document(quads)
                 continue
-            item = ours[name]
-            document: Document = texts.get(item.record.text)
-            key = graph_key(item, rename, document)
-            entry = caches.graphs.get(key) if caches.graphs else None
-            if not (
-                isinstance(entry, _Entry) and writer.current(graph, entry.digest, document.source)
-            ):
-                result = results.get(item.spilled) if item.spilled is not None else None
-                result = result or (caches.results.get(document) if caches.results else None)
-                if result is None:  # the cache lost it: it was there when extracted
+            if step.made is not None:
+                made = step.made()
+                if made is None:  # the cache lost it: it was there when extracted
                     raise store.StoreError(f"{document.source}: extraction result lost")
-                result = rename_keys(result, rename)
-                record = item.record
-                quads = _quads(rdf.document_lines(result, record.date, digest=record.content_hash))
-                writer.document(graph, quads, document.source)
-                blocks = files.document(quads)
-                subjects = tuple(str(q.triple) for q in quads if q.predicate == store.SUBJECT)
-                entry = _Entry(store.graph_digest(quads), blocks, subjects)
-                if caches.graphs:
-                    caches.graphs.put(key, entry)
+                quads, entry = made
+                writer.document(graph, quads, document.source, entry.digest)
+                files.blocks(entry.blocks)
             else:
+                assert entry is not None
                 files.blocks(entry.blocks)
             if writer.kept:
                 statements[graph] = {_triple(t) for t in entry.statements}
-        new = {q.triple for q in _quads(catalogue_lines)}
+        new = {q.triple for q in sorted_quads(catalogue_lines)}
         final = writer.catalogue(new, kept_graphs, statements)
         files.catalogue(
             writers.sort_quads(
@@ -441,8 +454,31 @@ def write(
         files.abort()
         writer.abort()
         raise
+    finally:
+        renderer.close()
     files.finish()
     return update
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One graph of :func:`write`: a kept graph (no document), a graph the graph cache has
+    (``entry``), or one being made (``made``)."""
+
+    graph: ox.NamedNode
+    document: Document | None
+    entry: GraphEntry | None
+    made: Callable[[], Graph | None] | None
+
+
+def _ahead(items: Iterable[_Step], count: int) -> Iterator[_Step]:
+    """``items`` in order, the next ``count`` taken (so started) before each is given."""
+    waiting: deque[_Step] = deque()
+    for item in items:
+        waiting.append(item)
+        if len(waiting) > count:
+            yield waiting.popleft()
+    yield from waiting
 
 
 def _triple(line: str) -> ox.Triple:

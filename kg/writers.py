@@ -111,6 +111,16 @@ class Blocks(NamedTuple):
     shared: tuple[str, ...]
 
 
+def document_blocks(quads: Sequence[ox.Quad]) -> Blocks:
+    """What one document graph (its quads, sorted: see :func:`sort_quads`) adds to the files."""
+    own = [q for q in quads if per_document(q)]
+    return Blocks(
+        b"\n" + turtle(own) if own else b"",
+        trig_block(quads),
+        tuple(str(q.triple) for q in quads if not per_document(q)),
+    )
+
+
 class GraphFiles:
     """``graph.ttl`` and ``graph.trig`` written as the graphs come, in IRI order.
 
@@ -132,12 +142,7 @@ class GraphFiles:
     def document(self, quads: Sequence[ox.Quad]) -> Blocks:
         """One document graph's quads, sorted (see :func:`sort_quads`); returns what was written,
         which :meth:`blocks` takes back on a later build."""
-        own = [q for q in quads if per_document(q)]
-        written = Blocks(
-            b"\n" + turtle(own) if own else b"",
-            trig_block(quads),
-            tuple(str(q.triple) for q in quads if not per_document(q)),
-        )
+        written = document_blocks(quads)
         self.blocks(written)
         return written
 
