@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -56,6 +56,21 @@ def render(
     return quads, entry
 
 
+CHUNK = 16
+"""Graphs per task of a worker process."""
+
+
+def catalogue_parts(lines: Sequence[str]) -> tuple[bytes, bytes, tuple[str, ...]]:
+    """The catalogue graph of a fresh store (nothing kept from earlier builds) from its N-Quads
+    lines: its sorted quads as N-Quads, its block of graph.trig, its triples for graph.ttl."""
+    quads = sorted_quads(lines)
+    return (
+        ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
+        writers.trig_block(quads),
+        tuple(str(q.triple) for q in quads),
+    )
+
+
 class RenderError(KgError):
     """A graph-making worker process stopped before returning its graphs."""
 
@@ -97,19 +112,31 @@ def _made(
     return quads, entry
 
 
-def _job(
-    data: bytes,
-    document: Document,
-    date: tuple[str, str] | None,
-    content_hash: str,
-    cache: tuple[GraphCache, str] | None,
-) -> Graph | None:
-    """A worker's task: one graph, its quads as N-Quads (the order kept)."""
-    made = _made(data, document, date, content_hash, _RENAME, cache)
-    if made is None:
-        return None
-    quads, entry = made
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), entry
+_Job = tuple[bytes, Document, "tuple[str, str] | None", str, "tuple[GraphCache, str] | None"]
+"""What :meth:`Renderer.start` takes, sent to a worker process."""
+
+
+def _jobs(jobs: list[_Job]) -> list[Graph | None]:
+    """A worker's task: a few graphs, their quads as N-Quads (the order kept)."""
+    done: list[Graph | None] = []
+    for data, document, date, content_hash, cache in jobs:
+        made = _made(data, document, date, content_hash, _RENAME, cache)
+        if made is not None:
+            quads, entry = made
+            made = ox.serialize(quads, format=ox.RdfFormat.N_QUADS), entry
+        done.append(made)
+    return done
+
+
+class _Chunk:
+    """Graphs that go to a worker process in one task (one task per graph would leave the
+    processes waiting for this one's threads, which share its interpreter lock, to feed them),
+    or that this process makes itself (``here``)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[_Job] = []
+        self.future: Future[list[Graph | None]] | None = None
+        self.here = False
 
 
 class Renderer:
@@ -120,6 +147,8 @@ class Renderer:
     def __init__(self, rename: dict[str, str], processes: int = 0) -> None:
         self.rename = rename
         self.executor: ProcessPoolExecutor | None = None
+        self.chunk = _Chunk()
+        self.processes, self.chunks = processes, 0
         if processes > 0:
             self.executor = ProcessPoolExecutor(
                 processes,
@@ -142,11 +171,56 @@ class Renderer:
             return lambda: None
         if self.executor is None:
             return lambda: _made(data, document, date, content_hash, self.rename, cache)
+        chunk, index = self.chunk, len(self.chunk.jobs)
+        chunk.jobs.append((data, document, date, content_hash, cache))
+        if len(chunk.jobs) >= CHUNK:
+            self._send(chunk)
+        return lambda: self._take(chunk, index)
+
+    def catalogue(self, lines: Sequence[str]) -> Callable[[], tuple[bytes, bytes, tuple[str, ...]]]:
+        """Start making the parts of a fresh store's catalogue (see :func:`catalogue_parts`)."""
+        if self.executor is None:
+            return lambda: catalogue_parts(lines)
         try:
-            future = self.executor.submit(_job, data, document, date, content_hash, cache)
+            future = self.executor.submit(catalogue_parts, lines)
         except BrokenProcessPool as err:
             raise _stopped() from err
-        return lambda: _received(future)
+
+        def take() -> tuple[bytes, bytes, tuple[str, ...]]:
+            try:
+                return future.result()
+            except BrokenProcessPool as err:
+                raise _stopped() from err
+
+        return take
+
+    def _send(self, chunk: _Chunk) -> None:
+        """Send a chunk out, or keep it for this process: one in ``2 * processes + 1``, since
+        this process, which writes what the others make, would otherwise wait for them."""
+        assert self.executor is not None
+        self.chunks += 1
+        if self.chunks % (2 * self.processes + 1) == 0:
+            chunk.here = True
+        else:
+            try:
+                chunk.future = self.executor.submit(_jobs, chunk.jobs)
+            except BrokenProcessPool as err:
+                raise _stopped() from err
+        if chunk is self.chunk:
+            self.chunk = _Chunk()
+
+    def _take(self, chunk: _Chunk, index: int) -> Graph | None:
+        if chunk.future is None and not chunk.here:  # asked for before its chunk was full
+            self._send(chunk)
+        if chunk.here:  # as N-Quads too: the store loads these without Python's lock
+            data, document, date, content_hash, cache = chunk.jobs[index]
+            made = _made(data, document, date, content_hash, self.rename, cache)
+            return made and (ox.serialize(made[0], format=ox.RdfFormat.N_QUADS), made[1])
+        assert chunk.future is not None
+        try:
+            return chunk.future.result()[index]
+        except BrokenProcessPool as err:
+            raise _stopped() from err
 
     def close(self) -> None:
         """Stop the processes (graphs not taken are dropped)."""
@@ -159,13 +233,6 @@ class Renderer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _received(future: Future[Graph | None]) -> Graph | None:
-    try:
-        return future.result()
-    except BrokenProcessPool as err:
-        raise _stopped() from err
 
 
 def _stopped() -> RenderError:

@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -471,6 +472,28 @@ def graph_digest(quads: Sequence[ox.Quad]) -> str:
     return hashlib.sha256("\n".join(map(str, quads)).encode("utf-8")).hexdigest()
 
 
+class _Load(threading.Thread):
+    """N-Quads of our own serialisation (their IRIs need no checking) bulk-loaded into a store;
+    :meth:`join` raises what the load raised."""
+
+    def __init__(self, store: ox.Store, data: bytes) -> None:
+        super().__init__(name="kg-store-load", daemon=True)
+        self.store, self.data = store, data
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.store.bulk_load(self.data, format=ox.RdfFormat.N_QUADS, lenient=True)
+        except BaseException as err:  # noqa: BLE001 - handed to the thread that joins
+            self.error = err
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        if self.error is not None:
+            raise self.error
+
+
 class DocumentWriter:
     """A build's store update, one document graph at a time (documents stream through it).
 
@@ -521,6 +544,7 @@ class DocumentWriter:
         self.pending: list[ox.Quad] = []
         self.pending_data: list[bytes] = []  # N-Quads
         self.pending_size = 0
+        self.loading: _Load | None = None
 
     def document(
         self,
@@ -571,13 +595,24 @@ class DocumentWriter:
         self.unchanged += 1
         return True
 
-    def _load_pending(self) -> None:
+    def _load_pending(self, *, wait: bool = False) -> None:
+        """Load what is pending. N-Quads load in a thread of their own while the build goes
+        on (Oxigraph parses and loads them without Python's lock), one load at a time; with
+        ``wait``, until every load is done."""
+        self._wait()
         self.store.bulk_extend(self.pending)
         self.pending = []
-        if self.pending_data:  # our own serialisation: its IRIs need no checking
+        if self.pending_data:
             data = b"".join(self.pending_data)
-            self.store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+            self.loading = _Load(self.store, data)
         self.pending_data, self.pending_size = [], 0
+        if wait:
+            self._wait()
+
+    def _wait(self) -> None:
+        if self.loading is not None:
+            loading, self.loading = self.loading, None
+            loading.join()
 
     def _same(self, graph: ox.NamedNode, quads: Sequence[ox.Quad], digest: str) -> bool:
         if graph.value in self.recorded:
@@ -595,7 +630,7 @@ class DocumentWriter:
     def catalogue(self, triples: set[ox.Triple], kept: Graphs, documents: Graphs) -> set[ox.Triple]:
         """Write the catalogue (see :func:`merge_catalogue`) last; returns what it holds."""
         try:
-            self._load_pending()
+            self._load_pending(wait=True)
             for leftovers in self.drop_for.values():  # a replaced source with no new graph
                 _replace_graphs(self.store, leftovers, None, set())
             self.drop_for.clear()
@@ -613,10 +648,23 @@ class DocumentWriter:
             raise StoreError(f"{self.path}: cannot write the store ({err})") from err
         return catalogue
 
+    def fresh_catalogue(self, data: bytes) -> None:
+        """Write the catalogue of a fresh store (which keeps nothing of earlier builds, so the
+        catalogue is this build's), given as N-Quads, last."""
+        assert self.fresh and not self.kept and not self.drop_for
+        try:
+            self.pending_data.append(data)
+            self._load_pending(wait=True)
+        except OSError as err:
+            raise StoreError(f"{self.path}: cannot write the store ({err})") from err
+        self.catalogue_written = True
+
     def abort(self) -> None:
         """Stop writing: a fresh store being filled is thrown away (the previous one stays);
         graphs already replaced in an existing store stay replaced, each whole."""
         if hasattr(self, "store"):
+            with contextlib.suppress(Exception):
+                self._wait()
             with contextlib.suppress(OSError):
                 self.store.flush()
             del self.store
@@ -625,6 +673,7 @@ class DocumentWriter:
 
     def finish(self) -> StoreUpdate:
         """Flush (and swap in a fresh store); record the digests. Returns what was done."""
+        self._wait()
         self.store.flush()
         count = len(self.store)
         del self.store

@@ -35,7 +35,7 @@ from kg.ingest import ReadOptions, Skipped, read_documents
 from kg.langdetect import SAMPLE_CHARS, detect_language
 from kg.model import DocResult, Document, Evidence, Fact, Mention
 from kg.pool import WorkerPool
-from kg.render import Graph, GraphEntry, Renderer, sorted_quads
+from kg.render import CHUNK, Graph, GraphEntry, Renderer, sorted_quads
 from kg.spill import Spill
 
 log = logging.getLogger(__name__)
@@ -364,7 +364,7 @@ def graph_key(item: Extracted, rename: dict[str, str], document: Document) -> st
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-RENDER_AHEAD = 16
+RENDER_AHEAD = 3 * CHUNK
 """Document graphs started ahead of the one being written, per graph-making process."""
 
 
@@ -395,6 +395,9 @@ def write(
         writer.abort()
         raise
     renderer = Renderer(rename, processes)
+    # A fresh store's catalogue is this build's: made by a worker process while the documents
+    # are written.
+    parts = renderer.catalogue(catalogue_lines) if writer.fresh and processes else None
 
     def steps() -> Iterator[_Step]:
         """Each graph in IRI order, with its cache entry or the graph being made."""
@@ -442,13 +445,18 @@ def write(
                 files.blocks(entry.blocks)
             if writer.kept:
                 statements[graph] = {_triple(t) for t in entry.statements}
-        new = {q.triple for q in sorted_quads(catalogue_lines)}
-        final = writer.catalogue(new, kept_graphs, statements)
-        files.catalogue(
-            writers.sort_quads(
-                ox.Quad(t.subject, t.predicate, t.object, store.CATALOGUE) for t in final
+        if parts is not None:
+            data, block, triples = parts()
+            writer.fresh_catalogue(data)
+            files.catalogue_block(block, triples)
+        else:
+            new = {q.triple for q in sorted_quads(catalogue_lines)}
+            final = writer.catalogue(new, kept_graphs, statements)
+            files.catalogue(
+                writers.sort_quads(
+                    ox.Quad(t.subject, t.predicate, t.object, store.CATALOGUE) for t in final
+                )
             )
-        )
         update = writer.finish()
     except BaseException:
         files.abort()

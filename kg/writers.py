@@ -155,8 +155,13 @@ class GraphFiles:
     def catalogue(self, quads: Sequence[ox.Quad]) -> None:
         """The catalogue graph's quads (or another graph's: all of its triples are shared),
         sorted, after the document graphs."""
-        self.trig.write(trig_block(quads))
-        self.shared.update(str(q.triple) for q in quads)
+        self.catalogue_block(trig_block(quads), (str(q.triple) for q in quads))
+
+    def catalogue_block(self, block: bytes, triples: Iterable[str]) -> None:
+        """The catalogue graph as :meth:`catalogue` writes it: its TriG block (see
+        :func:`trig_block`) and its triples in N-Triples (no final dot)."""
+        self.trig.write(block)
+        self.shared.update(triples)
 
     def finish(self) -> tuple[Path, Path]:
         """Write the shared section; replace both files."""
