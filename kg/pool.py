@@ -157,17 +157,18 @@ class WorkerPool:
         self._pending.append((batch, rules_here, future))
 
     def _take(self) -> Iterator[tuple[int, Outcome]]:
-        from kg.parallel import extract_annotated
-
         batch, rules_here, future = self._pending.popleft()
         try:
             done = future.result()
         except BrokenProcessPool as err:
             raise _stopped() from err
+        if not rules_here:  # results: this process need not import spaCy
+            yield from zip((key for key, _ in batch), done, strict=True)
+            return
+        from kg.parallel import extract_annotated
+
         for (key, document), item in zip(batch, done, strict=True):
-            if rules_here:
-                item = extract_annotated(document, item, self.model, self.compiled)
-            yield key, item
+            yield key, extract_annotated(document, item, self.model, self.compiled)
 
     def __enter__(self) -> WorkerPool:
         return self

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 import kg.build
+import kg.render
 import kg.stream
 from kg.build import build, extract_all
 from kg.cache import GraphCache
@@ -53,16 +54,35 @@ def _made(renderer: Renderer, results: list[DocResult], cache: GraphCache) -> li
     return graphs
 
 
-def test_render_processes_make_the_graphs_made_here(tmp_path: Path) -> None:
-    """Two processes give the graphs (quads in order, digest, file blocks, statements) made in
-    this process, and put the same entries in the graph cache."""
+@pytest.mark.parametrize(("processes", "chunk"), [(2, 16), (1, 1), (2, 1)])
+def test_render_processes_make_the_graphs_made_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int, chunk: int
+) -> None:
+    """Worker processes give the graphs (quads in order, digest, file blocks, statements) made
+    in this process, and put the same entries in the graph cache: in one task (the last
+    chunk, not full, goes when asked for), or in tasks of one graph, one in ``2N + 1`` made by
+    this process."""
+    monkeypatch.setattr(kg.render, "CHUNK", chunk)
+    sent: list[Any] = []
+    send = Renderer._send
+
+    def recorded(self: Renderer, chunk: Any) -> None:
+        send(self, chunk)
+        sent.append(chunk.here)
+
+    monkeypatch.setattr(Renderer, "_send", recorded)
     results, rename = _seed_results()
     assert any(rename.get(k, k) != k for r in results for k in (m.key for m in r.mentions))
     here_cache, there_cache = GraphCache(tmp_path / "a", "m"), GraphCache(tmp_path / "b", "m")
     with Renderer(rename) as renderer:
         here = _made(renderer, results, here_cache)
-    with Renderer(rename, 2) as renderer:
+    with Renderer(rename, processes) as renderer:
         there = _made(renderer, results, there_cache)
+    if chunk > 1:
+        assert sent == [False]
+    else:
+        assert sent == [(i + 1) % (2 * processes + 1) == 0 for i in range(len(results))]
+        assert any(sent)
     assert there == here
     for i, (_, entry) in enumerate(here):
         assert isinstance(entry, GraphEntry)

@@ -110,16 +110,18 @@ def test_workers_pool_unused_starts_nothing() -> None:
 
 def _cli_build(out: Path) -> subprocess.CompletedProcess[str]:
     """``kg build`` of the seeds in a process of its own; its stderr ends with the models that
-    process loaded whole, then those it loaded the vocabulary of."""
+    process loaded whole, those it loaded the vocabulary of, and whether it imported spaCy."""
     return subprocess.run(
         [sys.executable, "-c",
          "import sys\n"
-         "from kg import annotate\n"
          "from kg.cli import app\n"
          "try:\n"
          "    app()\n"
          "finally:\n"
-         "    print(list(annotate.LOADED), list(annotate.VOCABULARIES), file=sys.stderr)\n",
+         "    annotate = sys.modules.get('kg.annotate')\n"
+         "    print(list(getattr(annotate, 'LOADED', [])),\n"
+         "          list(getattr(annotate, 'VOCABULARIES', [])), 'spacy' in sys.modules,\n"
+         "          file=sys.stderr)\n",
          "build", str(SEEDS), "-o", str(out), "--no-html"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
@@ -133,9 +135,9 @@ def test_workers_fresh_process_extracts_in_a_worker(tmp_path: Path, seed_build: 
     out = tmp_path / "out"
     done = _cli_build(out)
     assert done.returncode == 0, done.stderr
-    # The building process loaded nothing of the model: the five seeds, less than a batch, were
-    # extracted whole in the worker.
-    assert done.stderr.rstrip().endswith("[] []"), done.stderr
+    # The building process loaded nothing of the model, nor spaCy: the five seeds, less than a
+    # batch, were extracted whole in the worker.
+    assert done.stderr.rstrip().endswith("[] [] False"), done.stderr
     assert (out / "graph.trig").read_bytes() == (seed_build.out / "graph.trig").read_bytes()
     (compiled,) = (out / "cache" / "compiled").iterdir()
     written = compiled.stat().st_mtime_ns
