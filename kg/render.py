@@ -223,9 +223,10 @@ class Renderer:
             raise _stopped() from err
 
     def close(self) -> None:
-        """Stop the processes (graphs not taken are dropped)."""
+        """Stop the processes (graphs not taken are dropped); they exit while this process
+        goes on."""
         if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor.shutdown(wait=False, cancel_futures=True)
             self.executor = None
 
     def __enter__(self) -> Renderer:

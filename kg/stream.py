@@ -35,7 +35,7 @@ from kg.ingest import ReadOptions, Skipped, read_documents
 from kg.langdetect import SAMPLE_CHARS, detect_language
 from kg.model import DocResult, Document, Evidence, Fact, Mention
 from kg.pool import WorkerPool
-from kg.render import CHUNK, Graph, GraphEntry, Renderer, sorted_quads
+from kg.render import CHUNK, Graph, GraphEntry, Renderer
 from kg.spill import Spill
 
 log = logging.getLogger(__name__)
@@ -450,7 +450,8 @@ def write(
             writer.fresh_catalogue(data)
             files.catalogue_block(block, triples)
         else:
-            new = {q.triple for q in sorted_quads(catalogue_lines)}
+            text = "".join(catalogue_lines).encode("utf-8")
+            new = {q.triple for q in ox.parse(text, format=ox.RdfFormat.N_QUADS)}
             final = writer.catalogue(new, kept_graphs, statements)
             files.catalogue(
                 writers.sort_quads(
