@@ -8,6 +8,9 @@ one-document rebuild. What ``re`` hands to ``_sre`` at the end is a flat list of
 :func:`reuse_compiled` keeps that list in a file named by a hash of the Python version, the
 flags and the pattern, and gives it straight back to ``_sre`` in the next process.
 
+A build keeps these files in one folder for the whole machine (:func:`machine_folder`), so a
+build into a new output folder does not compile the pattern again either.
+
 The file holds a SHA-256 of the code it stores; a file that is missing, damaged, written by
 another Python, or refused by ``_sre`` is ignored and the pattern compiled as usual (and the file
 written anew). The pattern object is the one ``re.compile`` would give: same code, flags and
@@ -20,6 +23,7 @@ import array
 import hashlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +41,25 @@ LARGE = 100_000
 well under a second and are left to ``re``."""
 
 _Compile = Callable[[Any, int], Pattern[Any]]
+
+FOLDER_VARIABLE = "KG_CACHE_DIR"
+"""The environment variable naming kg's machine-wide cache folder."""
+
+
+def machine_folder() -> Path | None:
+    """Where builds keep compiled patterns on this machine: ``$KG_CACHE_DIR/compiled``, else
+    ``$XDG_CACHE_HOME/kg/compiled``, else ``~/.cache/kg/compiled``; None when there is no home
+    folder to put it in."""
+    chosen = os.environ.get(FOLDER_VARIABLE)
+    if chosen:
+        return Path(chosen) / "compiled"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "kg" / "compiled"
+    try:
+        return Path.home() / ".cache" / "kg" / "compiled"
+    except RuntimeError:  # no HOME and no password entry
+        return None
 
 
 @contextmanager

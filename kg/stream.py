@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from kg import rdf, store, writers
 from kg.cache import GraphCache, Memo, ResultCache, document_key
+from kg.compiled import machine_folder
 from kg.duplicates import NearDuplicate, NearDuplicateIndex
 from kg.extract.dates import document_date
 from kg.ingest import ReadOptions, Skipped, read_documents
@@ -68,10 +69,11 @@ class Extracted:
 
 class Caches:
     """The extraction, graph and memo caches of a build under ``out/cache`` (or none), and the
-    folder of the tokenizer's compiled patterns (``out/cache/compiled``, see :mod:`kg.compiled`)."""
+    machine's folder of the tokenizer's compiled patterns (see :mod:`kg.compiled`), used when
+    the others are."""
 
     def __init__(self, root: Path | None, model: str) -> None:
-        self.compiled = root / "compiled" if root else None
+        self.compiled = machine_folder() if root else None
         self.results = ResultCache(root, model) if root else None
         self.graphs = GraphCache(root, model) if root else None
         self.memo = Memo(root, model)

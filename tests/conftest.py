@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,15 @@ class SeedBuild:
         for s, p, o, _ in self.dataset.quads((None, None, None, None)):
             graph.add((s, p, o))
         return graph
+
+
+@pytest.fixture(scope="session", autouse=True)
+def machine_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """kg's machine-wide cache folder (``KG_CACHE_DIR``) for this session, not the user's."""
+    folder = tmp_path_factory.mktemp("machine-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KG_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from spacy.lang.fr.tokenizer_exceptions import TOKEN_MATCH
 
-from kg.compiled import LARGE, pattern_file, reuse_compiled
+from kg.compiled import LARGE, machine_folder, pattern_file, reuse_compiled
 from kg.ingest import read_documents
 from kg.model import Document
+from kg.stream import Caches
 from tests.conftest import SEEDS
 
 # Enough words to pass LARGE, with named groups and a case-insensitive flag inline.
@@ -94,3 +95,28 @@ def test_compiled_french_tokenizer_pattern_matches_as_spacy_s(tmp_path: Path) ->
     assert any(spacy_s.match(w) for w in samples) and not all(spacy_s.match(w) for w in samples)
     for _ in range(2):  # compiled and written, then read back
         _same(_compile(spacy_s.pattern, tmp_path), spacy_s, samples)
+
+
+def test_compiled_machine_folder_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``KG_CACHE_DIR`` first, then ``XDG_CACHE_HOME`` (when absolute), then the home folder."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "kg"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert machine_folder() == tmp_path / "kg" / "compiled"
+    monkeypatch.delenv("KG_CACHE_DIR")
+    assert machine_folder() == tmp_path / "xdg" / "kg" / "compiled"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert machine_folder() == tmp_path / "home" / ".cache" / "kg" / "compiled"
+
+
+def test_compiled_build_keeps_the_pattern_for_the_machine_not_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build with its caches uses the machine's folder; ``--no-cache`` uses none."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "kg"))
+    assert Caches(tmp_path / "out" / "cache", "fr_core_news_md").compiled == (
+        tmp_path / "kg" / "compiled"
+    )
+    assert Caches(None, "fr_core_news_md").compiled is None

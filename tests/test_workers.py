@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 import subprocess
 import sys
 import time
@@ -108,9 +108,11 @@ def test_workers_pool_unused_starts_nothing() -> None:
     pool.close()
 
 
-def _cli_build(out: Path) -> subprocess.CompletedProcess[str]:
-    """``kg build`` of the seeds in a process of its own; its stderr ends with the models that
-    process loaded whole, those it loaded the vocabulary of, and whether it imported spaCy."""
+def _cli_build(out: Path, machine: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``kg build`` of the seeds in a process of its own (``machine``: its ``KG_CACHE_DIR``);
+    its stderr ends with the models that process loaded whole, those it loaded the vocabulary
+    of, and whether it imported spaCy."""
+    env = dict(os.environ, KG_CACHE_DIR=str(machine)) if machine else None
     return subprocess.run(
         [sys.executable, "-c",
          "import sys\n"
@@ -123,32 +125,32 @@ def _cli_build(out: Path) -> subprocess.CompletedProcess[str]:
          "          list(getattr(annotate, 'VOCABULARIES', [])), 'spacy' in sys.modules,\n"
          "          file=sys.stderr)\n",
          "build", str(SEEDS), "-o", str(out), "--no-html"],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, check=False, env=env,
     )  # fmt: skip
 
 
 def test_workers_fresh_process_extracts_in_a_worker(tmp_path: Path, seed_build: SeedBuild) -> None:
     """``kg build`` in a process of its own runs the extraction in a worker process while it
     reads; the graph equals the seed build's, byte for byte. The worker keeps
-    the tokenizer's compiled pattern under ``out/cache/compiled``, and the next build's worker
-    reads it back (the file is not written again) with the same result."""
-    out = tmp_path / "out"
-    done = _cli_build(out)
+    the tokenizer's compiled pattern in the machine's cache folder (``KG_CACHE_DIR``), and the
+    next build's worker, into another output folder, reads it back (the file is not written
+    again) with the same result."""
+    out, machine = tmp_path / "out", tmp_path / "machine"
+    done = _cli_build(out, machine)
     assert done.returncode == 0, done.stderr
     # The building process loaded nothing of the model, nor spaCy: the five seeds, less than a
     # batch, were extracted whole in the worker.
     assert done.stderr.rstrip().endswith("[] [] False"), done.stderr
     assert (out / "graph.trig").read_bytes() == (seed_build.out / "graph.trig").read_bytes()
-    (compiled,) = (out / "cache" / "compiled").iterdir()
+    (compiled,) = (machine / "compiled").iterdir()
+    assert not (out / "cache" / "compiled").exists()
     written = compiled.stat().st_mtime_ns
-    for path in (out / "cache").iterdir():  # every cached result goes: all is extracted again
-        if path.name != "compiled":
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-    (out / "graph.trig").unlink()
-    done = _cli_build(out)
+    other = tmp_path / "other"  # no cached result: all is extracted again
+    done = _cli_build(other, machine)
     assert done.returncode == 0, done.stderr
     assert compiled.stat().st_mtime_ns == written
-    assert (out / "graph.trig").read_bytes() == (seed_build.out / "graph.trig").read_bytes()
+    assert list((machine / "compiled").iterdir()) == [compiled]
+    assert (other / "graph.trig").read_bytes() == (seed_build.out / "graph.trig").read_bytes()
 
 
 def test_workers_pool_unknown_model_fails_before_any_worker_starts() -> None:
