@@ -18,6 +18,9 @@ from tests.conftest import SeedBuild
 
 EVIL = 'x" } ; DROP ALL ; #'
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+KG = "https://w3id.org/kgfr/ns#"
+RUS = "https://w3id.org/kgfr/id/state/RUS"
 
 
 def test_query_injection_is_a_literal(seed_build: SeedBuild, tmp_path: Path) -> None:
@@ -31,8 +34,9 @@ def test_query_injection_is_a_literal(seed_build: SeedBuild, tmp_path: Path) -> 
     label = ox.Literal(EVIL, language="fr")
     evil.write_text(
         (seed_build.out / "graph.trig").read_text(encoding="utf-8")
-        + f"\n<urn:evil> {{ <urn:x> <{RDFS_LABEL}> {label} ; "
-        "<https://w3id.org/kgfr/ns#met> <https://w3id.org/kgfr/id/state/RUS> . }\n",
+        + f"\n<urn:evil> {{ <urn:x> <{RDFS_LABEL}> {label} ; <{KG}met> <{RUS}> . "
+        f"<urn:fact> a <{KG}Fact> ; <{RDF}subject> <urn:x> ; <{RDF}predicate> <{KG}met> ; "
+        f"<{RDF}object> <{RUS}> ; <{KG}statement> <urn:statement> . }}\n",
         encoding="utf-8",
     )
     table = to_table(execute("entity", data=evil, params={"name": EVIL}))
