@@ -98,7 +98,9 @@ def open_store(path: Path) -> ox.Store:
 
 
 def open_writable(path: Path) -> ox.Store:
-    """Open an existing store for writing (one writer at a time).
+    """Open an existing store for writing (one writer at a time). The record of its graphs'
+    digests is dropped first (see :func:`forget_digests`): whatever writes next, a build, `kg
+    remove` or SPARQL updates through `kg serve --allow-update`, the next build cannot trust it.
 
     Raises:
         StoreError: there is no store at ``path``, or it is locked or broken.
@@ -106,6 +108,7 @@ def open_writable(path: Path) -> ox.Store:
     _recover(path)
     if not path.is_dir():
         raise StoreError(f"{path}: no store here (run `kg build` first)")
+    forget_digests(path)
     try:
         return ox.Store(str(path))
     except OSError as err:
@@ -377,7 +380,6 @@ def remove_documents(path: Path, docs: Sequence[str]) -> StoreUpdate:
         StoreError: a name matches no document of the store (nothing is removed then).
     """
     store = open_writable(path)
-    forget_digests(path)
     try:
         in_store = _documents(store)
         targets: list[ox.NamedNode] = []
@@ -459,12 +461,22 @@ def _digests_path(path: Path) -> Path:
     return path.with_name(f".{path.name}-digests.json")
 
 
+def _catalogue_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}-catalogue.nq")
+
+
 def forget_digests(path: Path) -> None:
     """Drop the record of graph digests next to the store at ``path`` (its graphs then are
-    compared triple by triple by the next build). Anything that writes the store calls this
-    before writing."""
+    compared triple by triple by the next build; the copy of the last build's catalogue beside
+    it is trusted no more). Anything that writes the store calls this before writing."""
     with contextlib.suppress(FileNotFoundError):
         _digests_path(path).unlink()
+
+
+def _parsed(lines: Iterable[bytes]) -> set[ox.Triple]:
+    """The triples of N-Quads lines."""
+    data = b"\n".join(lines)
+    return {q.triple for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)} if data else set()
 
 
 def graph_digest(quads: Sequence[ox.Quad]) -> str:
@@ -502,7 +514,9 @@ class DocumentWriter:
     graph whose digest (or, with no digest recorded, whose triples) did not change is not written,
     documents of earlier builds are kept, and the catalogue is written last. The digests of the
     graphs are recorded next to the store (``.store-digests.json``), removed while the store is
-    being written, so a build stopped halfway never leaves a digest that the store contradicts.
+    being written, so a build stopped halfway never leaves a digest that the store contradicts;
+    so is the digest of the catalogue, whose N-Quads are kept beside the store too
+    (``.store-catalogue.nq``) for the next build to compare with.
     """
 
     def __init__(self, path: Path, sources: dict[str, str], *, fresh: bool = False) -> None:
@@ -541,6 +555,7 @@ class DocumentWriter:
         self.removed = sorted(g.value for graphs in self.drop_for.values() for g in graphs)
         self.unchanged = 0
         self.catalogue_written = False
+        self.catalogue_data: bytes | None = None  # kept beside the store by finish
         self.pending: list[ox.Quad] = []
         self.pending_data: list[bytes] = []  # N-Quads
         self.pending_size = 0
@@ -648,16 +663,52 @@ class DocumentWriter:
             raise StoreError(f"{self.path}: cannot write the store ({err})") from err
         return catalogue
 
-    def fresh_catalogue(self, data: bytes) -> None:
-        """Write the catalogue of a fresh store (which keeps nothing of earlier builds, so the
-        catalogue is this build's), given as N-Quads, last."""
-        assert self.fresh and not self.kept and not self.drop_for
+    def whole_catalogue(self, data: bytes) -> None:
+        """Write the catalogue, last, when the store keeps no document of an earlier build (so
+        the catalogue is this build's), given as sorted N-Quads (see
+        :func:`kg.render.catalogue_parts`).
+
+        An existing store's catalogue is changed by the lines that differ from the last build's
+        catalogue, which :meth:`finish` keeps beside the store with its digest: the store's
+        copy is not read back (on a large store, most of the catalogue's cost). Without a
+        trustworthy copy, the store's catalogue is read and compared triple by triple.
+        """
+        assert not self.kept
         try:
-            self.pending_data.append(data)
             self._load_pending(wait=True)
+            for leftovers in self.drop_for.values():  # a replaced source with no new graph
+                _replace_graphs(self.store, leftovers, None, set())
+            self.drop_for.clear()
+            if self.fresh:
+                self.pending_data.append(data)
+                self._load_pending(wait=True)
+                self.catalogue_written = True
+            else:
+                previous = self._previous_catalogue()
+                if previous is None:
+                    old = _triples(self.store, CATALOGUE)
+                    new = {q.triple for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)}
+                    gone, added = old - new, new - old
+                else:
+                    before, after = set(previous.splitlines()), set(data.splitlines())
+                    gone, added = _parsed(before - after), _parsed(after - before)
+                if gone or added:
+                    _change_graph(self.store, CATALOGUE, gone, added)
+                    self.catalogue_written = True
         except OSError as err:
             raise StoreError(f"{self.path}: cannot write the store ({err})") from err
-        self.catalogue_written = True
+        self.catalogue_data = data
+
+    def _previous_catalogue(self) -> bytes | None:
+        """The last build's catalogue as it left it in the store, if its digest says so."""
+        recorded = self.recorded.get(CATALOGUE.value)
+        if recorded is None:
+            return None
+        try:
+            data = _catalogue_path(self.path).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == recorded else None
 
     def abort(self) -> None:
         """Stop writing: a fresh store being filled is thrown away (the previous one stays);
@@ -684,6 +735,9 @@ class DocumentWriter:
                 self.path.rename(old)
             self.target.rename(self.path)
             shutil.rmtree(old, ignore_errors=True)
+        if self.catalogue_data is not None:  # first: the digest vouches for this file
+            fileio.write_bytes(_catalogue_path(self.path), self.catalogue_data)
+            self.digests[CATALOGUE.value] = hashlib.sha256(self.catalogue_data).hexdigest()
         fileio.write_text(
             _digests_path(self.path), json.dumps(self.digests, sort_keys=True, indent=0)
         )

@@ -397,9 +397,9 @@ def write(
         writer.abort()
         raise
     renderer = Renderer(rename, processes)
-    # A fresh store's catalogue is this build's: made by a worker process while the documents
-    # are written.
-    parts = renderer.catalogue(catalogue_lines) if writer.fresh and processes else None
+    # With no document of an earlier build kept, the catalogue is this build's: made (by a
+    # worker process, if any) while the documents are written.
+    parts = None if writer.kept else renderer.catalogue(catalogue_lines)
 
     def steps() -> Iterator[_Step]:
         """Each graph in IRI order, with its cache entry or the graph being made."""
@@ -449,7 +449,7 @@ def write(
                 statements[graph] = {_triple(t) for t in entry.statements}
         if parts is not None:
             data, block, triples = parts()
-            writer.fresh_catalogue(data)
+            writer.whole_catalogue(data)
             files.catalogue_block(block, triples)
         else:
             text = "".join(catalogue_lines).encode("utf-8")

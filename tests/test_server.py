@@ -20,9 +20,10 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
 from typer.testing import CliRunner
 
+from kg.build import build
 from kg.cli import app
 from kg.query import QUERIES, execute, shipped_queries
-from tests.conftest import SeedBuild
+from tests.conftest import SEEDS, SeedBuild
 
 PARAMS = {"entity": {"name": "Russie"}}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -291,6 +292,33 @@ def test_server_accepts_updates_with_allow_update(tmp_path: Path, seed_build: Se
         assert client.query().convert()["boolean"] is True
     finally:
         stop(process)
+
+
+def test_server_updates_make_the_next_build_compare_with_the_store(
+    tmp_path: Path, seed_build: SeedBuild
+) -> None:
+    """Updates through the endpoint change the store behind the back of the digests and the
+    catalogue copy that the last build left: the next build must not trust them, and brings
+    back the triples the updates deleted."""
+    out = tmp_path / "out"
+    shutil.copytree(seed_build.out, out)
+    before = {str(q) for q in ox.Store.read_only(str(out / "store"))}
+    process, base = kg_serve(out / "store", "--allow-update")
+    try:
+        client = SPARQLWrapper(f"{base}/sparql")
+        client.setMethod(POST)
+        for graph in ("graph/catalogue", "doc/"):  # a triple of the catalogue, one of a document
+            client.setQuery(
+                "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { { SELECT * WHERE { GRAPH ?g { ?s ?p ?o } "
+                f'FILTER(STRSTARTS(STR(?g), "https://w3id.org/kgfr/{graph}") && isIRI(?o)) }} '
+                "ORDER BY ?s ?p ?o LIMIT 1 } }"
+            )
+            client.query()
+    finally:
+        stop(process)
+    assert len(before) - len(ox.Store.read_only(str(out / "store"))) == 2
+    build([SEEDS], out=out, html=False)
+    assert {str(q) for q in ox.Store.read_only(str(out / "store"))} == before
 
 
 def test_server_limits_and_errors(seed_build: SeedBuild) -> None:

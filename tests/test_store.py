@@ -21,7 +21,9 @@ from kg.cli import app
 from kg.errors import StoreError
 from kg.store import (
     CATALOGUE,
+    DocumentWriter,
     _replace_graphs,
+    graphs_of,
     merge_catalogue,
     open_store,
     remove_documents,
@@ -139,6 +141,58 @@ def test_store_keeps_documents_of_earlier_builds(tmp_path: Path) -> None:
     assert support == ["3"]
 
 
+def _write(path: Path, nquads: str, *, fresh: bool = False) -> None:
+    """One build's update through the streaming writer: each document graph, then the whole
+    catalogue (nothing kept), as ``kg build`` writes them."""
+    graphs = graphs_of(nquads)
+    catalogue_quads = [
+        ox.Quad(t.subject, t.predicate, t.object, CATALOGUE) for t in graphs.pop(CATALOGUE)
+    ]
+    sources = {g.value: next(t.object.value for t in ts if "sourcePath" in t.predicate.value)
+               for g, ts in graphs.items()}  # fmt: skip
+    writer = DocumentWriter(path, sources, fresh=fresh)
+    for graph, triples in sorted(graphs.items(), key=lambda item: item[0].value):
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        writer.document(graph, quads, sources[graph.value])
+    writer.whole_catalogue(ox.serialize(catalogue_quads, format=ox.RdfFormat.N_QUADS))
+    writer.finish()
+
+
+def test_store_catalogue_follows_the_copy_beside_it_only_while_its_digest_holds(
+    tmp_path: Path,
+) -> None:
+    """A build changes the catalogue by the lines that differ from the last build's copy,
+    kept beside the store; a copy its recorded digest does not vouch for is not used."""
+    store = tmp_path / "store"
+    docs = document("a", "a.txt", "person/x") + document("b", "b.txt", "person/y")
+    _write(store, docs + catalogue("person/x", "person/y", fact_statements=("a",)), fresh=True)
+    copy = tmp_path / ".store-catalogue.nq"
+    assert copy.is_file()
+    _write(store, docs + catalogue("person/x", "person/z", fact_statements=("a", "b")))
+    expected = graphs_of(docs + catalogue("person/x", "person/z", fact_statements=("a", "b")))
+    assert snapshot(store)[CATALOGUE.value] == expected[CATALOGUE]
+    # A copy changed behind the build's back: its lines would delete nothing that is there and
+    # re-add nothing that is missing, so the store's catalogue would go wrong if it were used.
+    copy.write_bytes(
+        ox.serialize(
+            [ox.Quad(ox.NamedNode(f"{ID}person/w"), ox.NamedNode(f"{KG}p"), ox.Literal("w"),
+                     CATALOGUE)],
+            format=ox.RdfFormat.N_QUADS,
+        )
+    )  # fmt: skip
+    _write(store, docs + catalogue("person/y", fact_statements=("b",)))
+    expected = graphs_of(docs + catalogue("person/y", fact_statements=("b",)))
+    assert snapshot(store)[CATALOGUE.value] == expected[CATALOGUE]
+    # Another writer of the store (here `kg remove`) makes the copy untrusted too.
+    _write(store, docs + catalogue("person/x", "person/y", fact_statements=("a",)))
+    remove_documents(store, [f"{DOC}b"])
+    _write(store, docs + catalogue("person/y", fact_statements=("b",)))
+    assert snapshot(store) == {
+        g.value: ts
+        for g, ts in graphs_of(docs + catalogue("person/y", fact_statements=("b",))).items()
+    }
+
+
 def test_store_merge_catalogue_with_nothing_kept_is_the_new_one() -> None:
     new = {ox.Triple(ox.NamedNode(f"{ID}person/x"), ox.NamedNode(f"{KG}p"), ox.Literal("x"))}
     old = {ox.Triple(ox.NamedNode(f"{ID}person/y"), ox.NamedNode(f"{KG}p"), ox.Literal("y"))}
@@ -249,9 +303,13 @@ def test_store_editing_one_seed_replaces_only_its_graph(tmp_path: Path) -> None:
     assert old in before and old not in after and new in after and new not in before
     for graph in set(before) - {old, CATALOGUE.value}:
         assert after[graph] == before[graph], graph
-    # The incremental store is the store a fresh build of the edited seeds gives.
+    # The incremental store and files are those a fresh build of the edited seeds gives (the
+    # catalogue was changed by its lines that differ from the first build's copy).
+    assert (tmp_path / "out" / ".store-catalogue.nq").is_file()
     build([seeds], out=tmp_path / "fresh", html=False)
     assert snapshot(tmp_path / "fresh" / "store") == after
+    for name in ("graph.trig", "graph.ttl", ".store-catalogue.nq"):
+        assert (tmp_path / "fresh" / name).read_bytes() == (tmp_path / "out" / name).read_bytes()
 
 
 @pytest.mark.slow
