@@ -685,13 +685,15 @@ class DocumentWriter:
                 self.catalogue_written = True
             else:
                 previous = self._previous_catalogue()
-                if previous is None:
+                if previous is not None:
+                    before, after = set(previous.splitlines()), set(data.splitlines())
+                    gone, added = _parsed(before - after), _parsed(after - before)
+                if previous is None or any(  # a blank node's label is the parser's
+                    isinstance(n, ox.BlankNode) for t in gone | added for n in t
+                ):
                     old = _triples(self.store, CATALOGUE)
                     new = {q.triple for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)}
                     gone, added = old - new, new - old
-                else:
-                    before, after = set(previous.splitlines()), set(data.splitlines())
-                    gone, added = _parsed(before - after), _parsed(after - before)
                 if gone or added:
                     _change_graph(self.store, CATALOGUE, gone, added)
                     self.catalogue_written = True

@@ -193,6 +193,16 @@ def test_store_catalogue_follows_the_copy_beside_it_only_while_its_digest_holds(
     }
 
 
+def test_store_catalogue_with_blank_nodes_is_compared_with_the_store(tmp_path: Path) -> None:
+    """Blank node labels are the parser's: lines naming them cannot be deleted as text."""
+    store = tmp_path / "store"
+    docs = document("a", "a.txt", "person/x")
+    c = f"<{CATALOGUE.value}>"
+    for label in ("a", "b"):
+        _write(store, docs + catalogue("person/x") + f'_:{label} <{KG}p> "v" {c} .\n')
+    assert len(snapshot(store)[CATALOGUE.value]) == 2
+
+
 def test_store_merge_catalogue_with_nothing_kept_is_the_new_one() -> None:
     new = {ox.Triple(ox.NamedNode(f"{ID}person/x"), ox.NamedNode(f"{KG}p"), ox.Literal("x"))}
     old = {ox.Triple(ox.NamedNode(f"{ID}person/y"), ox.NamedNode(f"{KG}p"), ox.Literal("y"))}
