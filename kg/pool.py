@@ -20,6 +20,7 @@ import importlib.util
 import math
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,9 +43,29 @@ class WorkerError(KgError):
     """A worker process stopped before returning its documents."""
 
 
+def exit_with_parent() -> None:
+    """In a spawned worker process: exit as soon as the process that started it is gone.
+
+    A worker waits for work on a queue whose writing end it holds itself, so a building process
+    killed outright (SIGKILL, SIGTERM, the kernel's out-of-memory killer) would otherwise leave
+    it waiting forever, its model in memory. A thread of the worker waits on the parent's
+    sentinel, which the operating system closes when the parent exits.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
+
+
 def _load(model: str, compiled: Path | None) -> None:
     """A worker's initializer: the pipeline (its large patterns' compiled code kept under
     ``compiled``), loaded before its first batch."""
+    exit_with_parent()
     from kg.annotate import load_pipeline
 
     load_pipeline(model, cache=compiled)

@@ -23,6 +23,7 @@ from kg import rdf, store, writers
 from kg.cache import GraphCache
 from kg.errors import KgError
 from kg.model import DocResult, Document
+from kg.pool import exit_with_parent
 from kg.resolve import rename_keys
 
 Graph = tuple[list[ox.Quad] | bytes, "GraphEntry"]
@@ -82,6 +83,7 @@ _RENAME: dict[str, str] = {}
 def _init(rename: dict[str, str]) -> None:
     global _RENAME
     _RENAME = rename
+    exit_with_parent()
 
 
 def _result(data: bytes, document: Document) -> DocResult | None:

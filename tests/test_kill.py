@@ -18,6 +18,7 @@ import rdflib
 from typer.testing import CliRunner
 
 from kg.cli import app
+from tests.conftest import descendants, wait_gone
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD = [ROOT / "seeds"]
@@ -59,9 +60,10 @@ def _snapshot(out: Path) -> dict[str, str]:
     return {name: _digest(out / name) for name in FILES} | {"store": query.output.split()[-1]}
 
 
-def _kill_at(paths: list[Path], out: Path, marker: str, delay: float) -> str:
+def _kill_at(paths: list[Path], out: Path, marker: str, delay: float) -> tuple[str, int]:
     """Start a build, SIGKILL it ``delay`` seconds after ``marker`` appears on its standard
-    error (or after it starts, for an empty marker); returns what it had printed."""
+    error (or after it starts, for an empty marker), and wait for the processes it had started
+    to end; returns what it had printed and how many processes it had started."""
     process = subprocess.Popen(
         _command(paths, out), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=_env()
     )
@@ -76,12 +78,16 @@ def _kill_at(paths: list[Path], out: Path, marker: str, delay: float) -> str:
             else:
                 pytest.fail(f"the build ended before printing {marker!r}: {''.join(seen)}")
         time.sleep(delay)
+        below = descendants(process.pid)
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait(timeout=60)
         process.stderr.close()
     assert process.returncode == -signal.SIGKILL, "".join(seen)
-    return "".join(seen)
+    # Its worker processes (each with the model in memory) do not outlive it.
+    alive = wait_gone(below)
+    assert not alive, f"processes left running after the build was killed: {alive}"
+    return "".join(seen), len(below)
 
 
 @pytest.mark.slow
@@ -91,10 +97,11 @@ def test_kill_build_leaves_previous_outputs_whole(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr.decode()
     old = _snapshot(out)
 
-    seen = []
+    seen, started = [], []
     for marker, delay in KILL_POINTS:
-        _kill_at(NEW, out, marker, delay)
+        started.append(_kill_at(NEW, out, marker, delay)[1])
         seen.append(_snapshot(out))
+    assert any(started)  # some kills came while a worker process ran
 
     final = subprocess.run(_command(NEW, out), capture_output=True, env=_env(), timeout=600)
     assert final.returncode == 3, final.stderr.decode()  # the mixed folder skips some inputs

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pickle
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from kg.rdf import content_hash
 from kg.render import GraphEntry, Renderer, RenderError
 from kg.resolve import resolve_corpus
 from kg.store import open_store
+from tests.conftest import descendants, wait_gone
 from tests.conftest import SEEDS, SeedBuild
 
 
@@ -154,3 +157,29 @@ def test_render_build_with_graph_processes_same_files(
             assert len(list((out / "cache").glob("*/graphs/*/*.pickle"))) == summary.documents
             for graphs in (out / "cache").glob("*/graphs"):
                 shutil.rmtree(graphs)
+
+
+def test_render_processes_end_with_a_killed_build(tmp_path: Path) -> None:
+    """A graph-making process whose building process is killed outright ends too."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, time\n"
+        "from kg.render import Renderer\n"
+        "if __name__ == '__main__':\n"
+        "    renderer = Renderer({}, 1)\n"
+        "    renderer.catalogue(['<urn:s> <urn:p> <urn:o> <urn:g> .\\n'])()\n"
+        "    print('ready', flush=True)\n"
+        "    time.sleep(120)\n",
+        encoding="utf-8",
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE)
+    try:
+        assert parent.stdout is not None and parent.stdout.readline() == b"ready\n"
+        below = descendants(parent.pid)
+        assert below  # the graph-making process (and multiprocessing's resource tracker)
+        parent.kill()
+        parent.wait(timeout=30)
+        assert wait_gone(below) == []
+    finally:
+        if parent.poll() is None:
+            parent.kill()

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from kg.build import build
 from kg.cli import app
 from kg.query import QUERIES, execute, shipped_queries
-from tests.conftest import SEEDS, SeedBuild
+from tests.conftest import SEEDS, SeedBuild, descendants
 
 PARAMS = {"entity": {"name": "Russie"}}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -72,20 +72,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-
-
-def descendants(pid: int) -> list[int]:
-    """Every live process below ``pid`` (Linux /proc); threads and processes that end while it
-    looks are passed over."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = (task / "children").read_text().split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        for child in children:
-            found += [int(child), *descendants(int(child))]
-    return found
 
 
 def cmdline(pid: int) -> bytes:
