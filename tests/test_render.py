@@ -26,8 +26,7 @@ from kg.rdf import content_hash
 from kg.render import GraphEntry, Renderer, RenderError
 from kg.resolve import resolve_corpus
 from kg.store import open_store
-from tests.conftest import descendants, wait_gone
-from tests.conftest import SEEDS, SeedBuild
+from tests.conftest import SEEDS, SeedBuild, descendants, wait_gone
 
 
 def _seed_results() -> tuple[list[DocResult], dict[str, str]]:
@@ -163,7 +162,7 @@ def test_render_processes_end_with_a_killed_build(tmp_path: Path) -> None:
     """A graph-making process whose building process is killed outright ends too."""
     script = tmp_path / "parent.py"
     script.write_text(
-        "import sys, time\n"
+        "import time\n"
         "from kg.render import Renderer\n"
         "if __name__ == '__main__':\n"
         "    renderer = Renderer({}, 1)\n"
