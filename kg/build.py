@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -135,6 +137,26 @@ def _silent(stage: str, done: int, total: int) -> None:
     """A progress callback that reports nothing."""
 
 
+YOUNG_OBJECTS = 20_000
+"""New container objects between two garbage collections during a build (Python's default is
+700). A build makes millions of short-lived objects and keeps hundreds of thousands (the compact
+results, the caches' memo), which every full collection walks again. A rebuild of 2,000
+documents spent 0.45 s of its 4.9 s in 1,168 collections; with this, 0.2 s in 119."""
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector run less often while the block runs (then restored):
+    the build's own objects are freed by reference counting, nearly all of them."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(YOUNG_OBJECTS, threshold[0]), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
+@_fewer_collections()
 def build(
     paths: Iterable[Path],
     *,

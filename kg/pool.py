@@ -16,6 +16,7 @@ as in :mod:`kg.parallel`.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import math
 import multiprocessing
@@ -64,11 +65,14 @@ def exit_with_parent() -> None:
 
 def _load(model: str, compiled: Path | None) -> None:
     """A worker's initializer: the pipeline (its large patterns' compiled code kept under
-    ``compiled``), loaded before its first batch."""
+    ``compiled``), loaded before its first batch. The model's objects live as long as the
+    process: they are set apart from the garbage collector's walks (``gc.freeze``), which took
+    0.15 s per 400 documents, 0.03 s so."""
     exit_with_parent()
     from kg.annotate import load_pipeline
 
     load_pipeline(model, cache=compiled)
+    gc.freeze()
 
 
 def _annotate(documents: list[Document], model: str) -> list[bytes]:

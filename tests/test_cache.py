@@ -165,3 +165,28 @@ def test_cache_result_files_gone_are_extracted_again(tmp_path: Path) -> None:
     build(paths, out=out, html=False)
     assert (out / "graph.trig").read_bytes() == first
     assert len(list(version.glob("??/*.pickle"))) == 2
+
+
+def test_cache_build_collects_garbage_less_often_and_restores_the_setting(tmp_path: Path) -> None:
+    """During a build the cyclic collector waits for ``YOUNG_OBJECTS`` new objects (a rebuild
+    spent a tenth of its time in collections); the caller's setting is back afterwards, even
+    when the build fails."""
+    import gc
+
+    from kg.build import YOUNG_OBJECTS
+    from kg.errors import KgError
+
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    build(
+        sorted(SEEDS.glob("*.txt"))[:1],
+        out=tmp_path / "out",
+        html=False,
+        progress=lambda *_: during.append(gc.get_threshold()),
+    )
+    assert during and all(t == (YOUNG_OBJECTS, *before[1:]) for t in during)
+    assert gc.get_threshold() == before
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(KgError):
+        build([SEEDS], out=tmp_path / "file", html=False)
+    assert gc.get_threshold() == before
