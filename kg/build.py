@@ -8,7 +8,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from kg.extract.noise import blank_furniture
 from kg.gazetteer import load_gazetteer
 from kg.ingest import ReadOptions, Skipped, parse_document
 from kg.model import DEFAULT_MODEL, DocResult, Document
+from kg.pool import WorkerPool
 from kg.resolve import resolve_corpus
 from kg.spill import Spill
 
@@ -35,6 +36,8 @@ class Summary:
     """What a build read and wrote."""
 
     documents: int = 0
+    extracted: int = 0
+    """Documents extracted by this build (the others came from the cache)."""
     entities: Counter[str] = field(default_factory=Counter)
     facts: Counter[str] = field(default_factory=Counter)
     flagged: Counter[str] = field(default_factory=Counter)
@@ -169,6 +172,7 @@ def build(
     workers: int = 0,
     cache: bool = True,
     dask: str | None = None,
+    pool: WorkerPool | None = None,
 ) -> Summary:
     """Build the graph of the documents under ``paths`` into ``out``.
 
@@ -181,9 +185,17 @@ def build(
     the pipeline changed. An existing ``out/store`` is updated document by document (see
     :mod:`kg.store`); ``fresh`` rebuilds it from these documents alone. Every output file is
     replaced atomically: a build stopped at any point leaves the previous outputs whole.
+
+    A ``pool`` (of ``model``) extracts instead of ``workers`` processes started for this build:
+    a caller building again and again (``kg watch``) keeps the model loaded in it.
     """
+    if pool is not None:
+        if pool.model != model:
+            raise ValueError(f"the pool runs {pool.model}, not {model}")
+        workers = pool.workers
     started = datetime.now(timezone.utc)
     fileio.ensure_folder(out)  # before the long part: a bad --out fails at once
+    options = replace(options or ReadOptions(), outside=(out,))
     summary = Summary()
     report = progress or _silent
     caches = stream.Caches(out / "cache" if cache else None, model)
@@ -197,9 +209,11 @@ def build(
             workers=workers,
             dask=dask,
             progress=progress,
+            pool=pool,
         )
         extracted = intake.extracted
         summary.documents = intake.documents
+        summary.extracted = intake.new
         summary.skipped = intake.skipped + intake.failed
         summary.near_duplicates = intake.pairs
         compact, catalogue, rename = resolve_corpus(

@@ -67,22 +67,29 @@ class ReadOptions:
         fields: names of the text, title, date and URL fields of JSON lines and CSV records.
         max_bytes: larger documents (a file, a record, standard input) are skipped.
         force: keep documents that are not in French.
+        outside: folders whose files are never read from a folder named as an input (the
+            build's output folder, whose ``graph.html`` would otherwise be read as an article
+            when it lies under the inputs); a file named as an input is read all the same.
     """
 
     glob: str | None = None
     fields: RecordFields = field(default_factory=RecordFields)
     max_bytes: int = DEFAULT_MAX_BYTES
     force: bool = False
+    outside: tuple[Path, ...] = ()
 
 
-def find_files(paths: Iterable[Path], glob: str | None = None) -> Iterator[Path | Skipped]:
-    """Expand files and folders (recursively, in a stable order, hidden entries aside) into the
-    files to read; ``-`` stays as is (standard input)."""
+def find_files(
+    paths: Iterable[Path], glob: str | None = None, outside: Iterable[Path] = ()
+) -> Iterator[Path | Skipped]:
+    """Expand files and folders (recursively, in a stable order, hidden entries and the folders
+    ``outside`` aside) into the files to read; ``-`` stays as is (standard input)."""
+    skipped = {p.resolve() for p in outside}
     for path in paths:
         if path == STDIN:
             yield path
         elif path.is_dir():
-            yield from _walk(path, glob)
+            yield from _walk(path, glob, skipped)
         elif path.is_file():
             yield path
         elif path.is_symlink():
@@ -91,12 +98,16 @@ def find_files(paths: Iterable[Path], glob: str | None = None) -> Iterator[Path 
             yield Skipped(str(path), "no such file or folder")
 
 
-def _walk(folder: Path, glob: str | None) -> Iterator[Path | Skipped]:
+def _walk(folder: Path, glob: str | None, outside: set[Path]) -> Iterator[Path | Skipped]:
     errors: list[OSError] = []
     for root, dirs, files in os.walk(folder, onerror=errors.append):
         yield from (Skipped(str(e.filename), _listing_error(e)) for e in errors)
         errors.clear()
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".") and not (outside and Path(root, d).resolve() in outside)
+        )
         for name in sorted(files):
             path = Path(root, name)
             if name.startswith(".") or not _wanted(path, folder, glob):
@@ -165,7 +176,7 @@ def read_documents(
     """
     options = options or ReadOptions()
     seen: dict[str, str] = {}
-    for item in find_files(paths, options.glob):
+    for item in find_files(paths, options.glob, options.outside):
         if isinstance(item, Skipped):
             yield item
             continue

@@ -107,7 +107,9 @@ class WorkerPool:
 
     The processes start (and load the model) at the first :meth:`submit`, while the caller goes
     on reading documents. Documents go out in batches of ``BATCH_SIZE``; at most two batches a
-    process wait, so the caller's memory holds a bounded number of documents and results.
+    process wait, so the caller's memory holds a bounded number of documents and results. A
+    pool serves one round of :meth:`submit` and :meth:`finish` after another, its model loaded,
+    until :meth:`close` (``kg watch`` keeps one for all its builds).
     """
 
     def __init__(self, model: str, workers: int, *, compiled: Path | None = None) -> None:
@@ -119,9 +121,9 @@ class WorkerPool:
         self._batch: list[tuple[int, Document]] = []
         self._pending: deque[tuple[list[tuple[int, Document]], bool, Future[list[Any]]]] = deque()
 
-    def submit(self, key: int, document: Document) -> list[tuple[int, Outcome]]:
-        """Queue one document under ``key`` (its batch goes out once full); returns the
-        ``(key, outcome)`` pairs ready now."""
+    def start(self) -> None:
+        """Start the processes now (they load the model in the background); :meth:`submit`
+        starts them otherwise. Nothing happens when they run already."""
         if self._executor is None:
             _check_model(self.model)
             context = multiprocessing.get_context("spawn")
@@ -133,6 +135,11 @@ class WorkerPool:
             )
             for _ in range(self.workers):
                 self._executor.submit(_ready)
+
+    def submit(self, key: int, document: Document) -> list[tuple[int, Outcome]]:
+        """Queue one document under ``key`` (its batch goes out once full); returns the
+        ``(key, outcome)`` pairs ready now."""
+        self.start()
         self._batch.append((key, document))
         if len(self._batch) >= BATCH_SIZE:
             self._send(self._batch)
@@ -164,13 +171,22 @@ class WorkerPool:
         while self._pending:
             yield from self._take()
 
+    def drop(self) -> None:
+        """Forget the documents queued and the work not taken (a build that stopped half-way);
+        the processes stay, their model loaded, for the next documents. A batch being
+        extracted runs to its end, its results unread."""
+        for _, _, future in self._pending:
+            future.cancel()
+        self._pending.clear()
+        self._batch = []
+
     def close(self) -> None:
         """Stop the processes (work not taken is dropped). They exit on their own, freeing
         the model (about 0.7 s), while this process goes on."""
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
-        self._pending.clear()
+        self.drop()
 
     def _send(self, batch: list[tuple[int, Document]]) -> None:
         assert self._executor is not None

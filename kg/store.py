@@ -409,6 +409,21 @@ def remove_documents(path: Path, docs: Sequence[str]) -> StoreUpdate:
         del store
 
 
+def read_from(path: Path, files: Iterable[str]) -> list[str]:
+    """The source paths of the documents of the store at ``path`` that were read from ``files``
+    (a text or HTML file gives one document, a JSON lines or CSV file one per record,
+    ``file#L3``): names for :func:`remove_documents`."""
+    wanted = {_place(f) for f in files}
+    store = open_store(path)
+    try:
+        sources = list(_documents(store).values())
+    finally:
+        del store
+    return sorted(
+        s for s in sources if _place(s) in wanted or _place(s.rsplit("#", 1)[0]) in wanted
+    )
+
+
 def _matches(name: str, graph: ox.NamedNode, source: str) -> bool:
     doc_hash = graph.value.rsplit("/", 1)[-1]
     if name in (graph.value, doc_hash, source) or (len(name) >= 6 and doc_hash.startswith(name)):

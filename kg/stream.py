@@ -168,6 +168,7 @@ def read_extract(
     workers: int,
     dask: str | None,
     progress: Progress | None,
+    pool: WorkerPool | None = None,
 ) -> Intake:
     """Read every document into the spill of texts and extract it, or take its result from the
     cache; near-duplicates are found as the documents come.
@@ -177,6 +178,7 @@ def read_extract(
     reading. With 0, or 1 when this process has the model loaded already (a caller building
     again), it runs in this process; on a Dask cluster (``dask``) too, it runs once all
     documents are read. ``progress`` counts the documents extracted out of those read so far.
+    A ``pool`` given extracts instead of processes started for this build, and stays open.
     """
     texts, results = spills
     records: list[Record] = []
@@ -209,7 +211,7 @@ def read_extract(
         if progress:
             progress("extract", done, len(records))
 
-    extractor = _extractor(
+    extractor = pool or _extractor(
         texts, records, model=model, workers=workers, dask=dask, compiled=caches.compiled
     )
     try:
@@ -237,7 +239,10 @@ def read_extract(
         for i, outcome in extractor.finish():
             take(i, outcome)
     finally:
-        extractor.close()
+        if extractor is pool:
+            pool.drop()
+        else:
+            extractor.close()
     pairs = index.pairs()
     for pair in pairs:
         log.warning(

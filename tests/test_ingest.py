@@ -81,6 +81,22 @@ def test_ingest_folders_recursive_and_exact_duplicates(tmp_path: Path) -> None:
     assert not skipped["missing.txt"].duplicate
 
 
+def test_ingest_folders_outside_are_not_read_unless_named(tmp_path: Path) -> None:
+    """The build's output folder under an input folder: its graph.html (or anything else) is
+    not read as an article, even with --force; a file in it named as an input is."""
+    (tmp_path / "one.txt").write_text(FRENCH, encoding="utf-8")
+    out = tmp_path / "sub" / "out"
+    out.mkdir(parents=True)
+    (out / "graph.html").write_text(f"<html><body><p>{FRENCH} Sortie.</p></body></html>")
+    (tmp_path / "sub" / "two.txt").write_text(FRENCH + " Deux.", encoding="utf-8")
+    docs, skipped = _read(tmp_path, force=True, outside=(Path(os.path.relpath(out)),))
+    assert sorted(docs) == ["one.txt", "two.txt"] and not skipped
+    docs, skipped = _read(tmp_path, out / "graph.html", force=True, outside=(out,))
+    assert "graph.html" in {**docs, **skipped}
+    docs, skipped = _read(tmp_path, force=True)
+    assert "graph.html" in {**docs, **skipped}
+
+
 def test_ingest_latin1_and_cp1252_are_read_with_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
