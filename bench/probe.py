@@ -5,6 +5,7 @@ documents and words it processed. The parent reads the peak memory from the oper
 
     python bench/probe.py raw DIR [--model M]
     python bench/probe.py build DIR OUT [--model M] [--workers N] [--no-cache]
+    python bench/probe.py resident DIR OUT [--model M]
     python bench/probe.py query STORE NAME [--runs N]
 """
 
@@ -77,6 +78,33 @@ def build(folder: Path, out: Path, model: str, workers: int, cache: bool) -> dic
     }
 
 
+def resident(folder: Path, out: Path, model: str) -> dict[str, Any]:
+    """A rebuild after one document changed, as ``kg watch`` makes it: by a process that built
+    ``out`` before (everything cached here) and keeps a worker process with the model loaded.
+    The first file of ``folder`` gets one more sentence, then the build is timed."""
+    from kg.compiled import machine_folder
+    from kg.pool import WorkerPool
+
+    pool = WorkerPool(model, 1, compiled=machine_folder())
+    try:
+        pool.start(wait=True)
+        kg.build.build([folder], out=out, model=model, html=True, pool=pool)
+        changed = sorted(folder.glob("*.txt"))[0]
+        text = changed.read_text(encoding="utf-8")
+        changed.write_text(text + "\nUne autre phrase ajoutée.\n", encoding="utf-8")
+        started = time.perf_counter()
+        summary = kg.build.build([folder], out=out, model=model, html=True, pool=pool)
+        done = time.perf_counter()
+    finally:
+        pool.close()
+    return {
+        "docs": summary.documents,
+        "extracted": summary.extracted,
+        "quads": summary.quads,
+        "run_s": done - started,
+    }
+
+
 # Parameters of the shipped queries that take one.
 QUERY_PARAMS = {"entity": {"name": "Russie"}}
 
@@ -103,7 +131,7 @@ def query(store_dir: Path, name: str, runs: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("job", choices=("raw", "build", "query"))
+    parser.add_argument("job", choices=("raw", "build", "resident", "query"))
     parser.add_argument("folder", type=Path)
     parser.add_argument("out", nargs="?")
     parser.add_argument("--model", default=DEFAULT_MODEL)
@@ -115,6 +143,8 @@ def main() -> None:
         result = raw(args.folder, args.model)
     elif args.job == "query":
         result = query(args.folder, args.out, args.runs)
+    elif args.job == "resident":
+        result = resident(args.folder, Path(args.out), args.model)
     else:
         result = build(args.folder, Path(args.out), args.model, args.workers, args.cache)
     print(json.dumps(result))

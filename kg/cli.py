@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from kg.errors import KgError
-from kg.ingest import DEFAULT_MAX_BYTES
+from kg.ingest import DEFAULT_MAX_BYTES, ReadOptions, RecordFields
 from kg.model import DEFAULT_MODEL
 
 if TYPE_CHECKING:
@@ -119,45 +119,69 @@ def _progress_display() -> Iterator[Callable[[str, int, int], None]]:
         logger.removeHandler(handler)
 
 
+def _count(number: int, noun: str) -> str:
+    """``1 file``, ``2 files``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _fail(error: KgError) -> typer.Exit:
     err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 
+Inputs = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Files, folders (recursive) or - for standard input (default seeds/)."),
+]
+Output = Annotated[Path, typer.Option("-o", "--out", help="Output folder.")]
+Model = Annotated[str, typer.Option(help="spaCy model.")]
+Html = Annotated[bool, typer.Option(help="Write graph.html.")]
+Glob = Annotated[
+    str | None,
+    typer.Option(
+        help="Only files in folders whose name or path matches (default: all "
+        "supported: .txt .html .htm .jsonl .csv)."
+    ),
+]
+TextField = Annotated[str, typer.Option(help="JSON/CSV field holding the text.")]
+TitleField = Annotated[str, typer.Option(help="JSON/CSV field holding the title.")]
+DateField = Annotated[str, typer.Option(help="JSON/CSV field holding the date.")]
+UrlField = Annotated[str, typer.Option(help="JSON/CSV field holding the URL.")]
+MaxBytes = Annotated[
+    int, typer.Option(min=1, help="Skip larger documents (a file, a record or stdin).")
+]
+Force = Annotated[bool, typer.Option(help="Keep documents not in French.")]
+Workers = Annotated[
+    int,
+    typer.Option(
+        min=0, help="Processes running spaCy while this one reads and writes (0: in this one)."
+    ),
+]
+
+
+def _read_options(
+    glob: str | None, fields: tuple[str, str, str, str], max_bytes: int, force: bool
+) -> ReadOptions:
+    return ReadOptions(glob=glob, fields=RecordFields(*fields), max_bytes=max_bytes, force=force)
+
+
 @app.command()
 def build(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Files, folders (recursive) or - for standard input (default seeds/)."),
-    ] = None,
-    output: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
-    model: Annotated[str, typer.Option(help="spaCy model.")] = DEFAULT_MODEL,
-    html: Annotated[bool, typer.Option(help="Write graph.html.")] = True,
-    glob: Annotated[
-        str | None,
-        typer.Option(
-            help="Only files in folders whose name or path matches (default: all "
-            "supported: .txt .html .htm .jsonl .csv)."
-        ),
-    ] = None,
-    text_field: Annotated[str, typer.Option(help="JSON/CSV field holding the text.")] = "text",
-    title_field: Annotated[str, typer.Option(help="JSON/CSV field holding the title.")] = "title",
-    date_field: Annotated[str, typer.Option(help="JSON/CSV field holding the date.")] = "date",
-    url_field: Annotated[str, typer.Option(help="JSON/CSV field holding the URL.")] = "url",
-    max_bytes: Annotated[
-        int, typer.Option(min=1, help="Skip larger documents (a file, a record or stdin).")
-    ] = DEFAULT_MAX_BYTES,
-    force: Annotated[bool, typer.Option(help="Keep documents not in French.")] = False,
+    paths: Inputs = None,
+    output: Output = Path("out"),
+    model: Model = DEFAULT_MODEL,
+    html: Html = True,
+    glob: Glob = None,
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    url_field: UrlField = "url",
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    force: Force = False,
     fresh: Annotated[
         bool, typer.Option(help="Rebuild store/ from these inputs alone (drop other documents).")
     ] = False,
-    workers: Annotated[
-        int,
-        typer.Option(
-            min=0,
-            help="Processes running spaCy while this one reads and writes (0: in this one).",
-        ),
-    ] = 1,
+    workers: Workers = 1,
     cache: Annotated[
         bool, typer.Option(help="Reuse per-document results kept in OUT/cache/.")
     ] = True,
@@ -172,13 +196,9 @@ def build(
 ) -> None:
     """Read articles and write graph.ttl, graph.trig, store/ and graph.html."""
     from kg.build import build as run_build
-    from kg.ingest import ReadOptions, RecordFields
 
-    options = ReadOptions(
-        glob=glob,
-        fields=RecordFields(text_field, title_field, date_field, url_field),
-        max_bytes=max_bytes,
-        force=force,
+    options = _read_options(
+        glob, (text_field, title_field, date_field, url_field), max_bytes, force
     )
     with _progress_display() as progress:
         try:
@@ -232,6 +252,69 @@ def build(
         raise typer.Exit(EXIT_NOTHING_READ)
     if any(not skipped.duplicate for skipped in summary.skipped):
         raise typer.Exit(EXIT_INPUT_SKIPPED)
+
+
+@app.command()
+def watch(
+    paths: Inputs = None,
+    output: Output = Path("out"),
+    model: Model = DEFAULT_MODEL,
+    html: Html = True,
+    glob: Glob = None,
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    url_field: UrlField = "url",
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    force: Force = False,
+    workers: Workers = 1,
+    debounce: Annotated[
+        float, typer.Option(min=0.05, help="Seconds without changes before a build starts.")
+    ] = 0.5,
+) -> None:
+    """Build, then build again each time an input file is added, changed or deleted, the
+    model kept loaded in between (Ctrl-C stops)."""
+    from kg.watch import Round
+    from kg.watch import watch as run_watch
+
+    options = _read_options(
+        glob, (text_field, title_field, date_field, url_field), max_bytes, force
+    )
+    inputs = paths or [Path("seeds")]
+    watched = ", ".join(str(p) for p in inputs)
+
+    def report(done: Round) -> None:
+        changes = f"{_count(len(done.changed), 'file')} changed; " if done.changed else ""
+        if done.removed:
+            changes += f"{_count(len(done.removed), 'document')} removed; "
+        if done.error is not None:
+            err.print(
+                f"[red]error:[/red] build {done.number}: {changes}{escape(str(done.error))}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        elif done.summary is not None:
+            summary = done.summary
+            out.print(
+                f"build {done.number}: {changes}{_count(summary.documents, 'document')} "
+                f"({summary.extracted} extracted), {summary.quads} quads, {done.seconds:.1f} s",
+                highlight=False,
+            )
+            if done.number == 1 and "html" in summary.outputs:
+                html_file = summary.outputs["html"].resolve()
+                out.print(f"Open the network view: file://{html_file}", highlight=False)
+        out.print(f"watching {watched} for changes (Ctrl-C stops)", highlight=False)
+
+    with _progress_display() as progress:
+        try:
+            run_watch(
+                inputs, out=output, model=model, html=html, options=options, workers=workers,
+                debounce=debounce, report=report, progress=progress,
+            )  # fmt: skip
+        except KgError as error:
+            raise _fail(error) from error
+        except KeyboardInterrupt:
+            out.print("stopped", highlight=False)
 
 
 @app.command()

@@ -39,6 +39,7 @@ __all__ = [
     "Skipped",
     "content_id",
     "find_files",
+    "is_input",
     "parse_document",
     "read_documents",
 ]
@@ -121,6 +122,15 @@ def _walk(folder: Path, glob: str | None, outside: set[Path]) -> Iterator[Path |
 
 def _listing_error(err: OSError) -> str:
     return f"cannot list folder ({err.strerror or err})"
+
+
+def is_input(path: Path, folder: Path, glob: str | None = None) -> bool:
+    """Whether reading ``folder`` reads the file at ``path`` (under it): not hidden, nor in a
+    hidden folder, and of a supported kind or matching ``glob``. The file need not exist."""
+    relative = path.relative_to(folder)
+    if any(part.startswith(".") for part in relative.parts):
+        return False
+    return _wanted(path, folder, glob)
 
 
 def _wanted(path: Path, folder: Path, glob: str | None) -> bool:

@@ -117,13 +117,15 @@ class WorkerPool:
         self.compiled = compiled
         self.rules_here = self.workers < (os.cpu_count() or 1)
         self._executor: ProcessPoolExecutor | None = None
+        self._started: list[Future[None]] = []
         self._vocabulary = False  # whether this process has loaded what the rules use
         self._batch: list[tuple[int, Document]] = []
         self._pending: deque[tuple[list[tuple[int, Document]], bool, Future[list[Any]]]] = deque()
 
-    def start(self) -> None:
+    def start(self, *, wait: bool = False) -> None:
         """Start the processes now (they load the model in the background); :meth:`submit`
-        starts them otherwise. Nothing happens when they run already."""
+        starts them otherwise. Nothing happens when they run already. With ``wait``, return
+        once a process has loaded the model and taken work."""
         if self._executor is None:
             _check_model(self.model)
             context = multiprocessing.get_context("spawn")
@@ -133,8 +135,10 @@ class WorkerPool:
                 initializer=_load,
                 initargs=(self.model, self.compiled),
             )
-            for _ in range(self.workers):
-                self._executor.submit(_ready)
+            self._started = [self._executor.submit(_ready) for _ in range(self.workers)]
+        if wait:
+            for future in self._started:
+                future.result()
 
     def submit(self, key: int, document: Document) -> list[tuple[int, Outcome]]:
         """Queue one document under ``key`` (its batch goes out once full); returns the

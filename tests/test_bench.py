@@ -45,6 +45,9 @@ def test_bench_run_writes_every_figure(tmp_path: Path) -> None:
     assert set(results["ratio"]) >= {"docs_per_s_whole", "extraction_stage"}
     assert set(results["workers"]) >= {"workers_1", "workers_2", "speedup_whole"}
     assert set(results["memory"]["peak_rss_mib"]) == {"2", "4"}
+    # As kg watch rebuilds: the one document changed, extracted again by the resident model.
+    resident = results["rebuild"]["resident"]
+    assert resident["docs"] == 4 and resident["extracted"] == 1
     # The build's worker process holds the model: the sum over the process tree is the larger.
     tree, largest = results["memory"]["peak_tree_rss_mib"], results["memory"]["peak_rss_mib"]
     assert all(tree[n] > largest[n] for n in ("2", "4")), (tree, largest)
