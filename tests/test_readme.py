@@ -25,5 +25,5 @@ def test_readme_output_is_real(seed_build: SeedBuild, match: re.Match[str]) -> N
 
 def test_readme_shows_the_two_commands_and_every_command() -> None:
     assert "make run" in README and "make test" in README
-    for command in ("kg build", "kg query", "kg eval", "kg view"):
+    for command in ("kg build", "kg watch", "kg query", "kg eval", "kg view"):
         assert command in README
