@@ -61,6 +61,21 @@ def triples() -> Callable[[str], Triples]:
             "avec son homologue russe Sergueï Lavrov.",
             ("person/hakan-fidan", "met", "person/serguei-lavrov"),
         ),
+        # The parser hangs the person on the place before it ("à Berlin le chancelier …"):
+        # a phrase set after a name with neither comma nor preposition is the verb's.
+        (
+            "Le président français Emmanuel Macron a rencontré mardi à Berlin le chancelier "
+            "allemand Olaf Scholz.",
+            ("person/emmanuel-macron", "met", "person/olaf-scholz"),
+        ),
+        (
+            "Sergueï Lavrov a rencontré jeudi à Ankara son homologue turc Hakan Fidan.",
+            ("person/serguei-lavrov", "met", "person/hakan-fidan"),
+        ),
+        (
+            "Antony Blinken a rencontré lundi à Pékin le président chinois Xi Jinping.",
+            ("person/antony-blinken", "met", "person/xi-jinping"),
+        ),
     ],
 )
 def test_extract_phrasing(
@@ -84,3 +99,12 @@ def test_extract_mediator_is_not_a_party(triples: Callable[[str], Triples]) -> N
     )
     assert ("body/hamas", "negotiatedWith", "state/ISR") in found
     assert not any("state/EGY" in (s, o) for s, p, o in found if p == "negotiatedWith")
+
+
+def test_extract_a_role_without_a_name_after_a_place_is_no_party(
+    triples: Callable[[str], Triples],
+) -> None:
+    """The phrase after "à New York" is the verb's object, but an unnamed ambassador is no
+    person the graph knows, nor his state a party to the meeting."""
+    found = triples("Antony Blinken a rencontré jeudi à New York l'ambassadeur russe.")
+    assert not any(p == "met" for _, p, _ in found)

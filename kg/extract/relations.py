@@ -229,19 +229,36 @@ def _right_of(trigger: Token, end: int) -> list[Token]:
     return [
         doc[i]
         for i in out
-        if cases[i] or not any(cases[h] for h in _heads_until(i, trigger.i, words.heads))
+        if cases[i] or not any(cases[h] for h in _heads_until(i, trigger.i, words))
     ]
 
 
-def _heads_until(i: int, stop: int, heads: Sequence[int]) -> list[int]:
-    """The heads above token ``i`` (at most 6), up to the root or to token ``stop``."""
-    out, current = [], i
+def _heads_until(i: int, stop: int, words: Words) -> list[int]:
+    """The heads above token ``i`` (at most 6), up to the root, to token ``stop`` or to a name
+    that a phrase hangs on with neither comma nor preposition ("à Berlin le chancelier Olaf
+    Scholz", "à Ankara son homologue Hakan Fidan"). French puts a comma before an apposition
+    to a name and a preposition before its complement, so such a phrase is the parser's
+    misreading of the verb's next argument, not part of the name's phrase."""
+    heads, out, current = words.heads, [], i
     for _ in range(6):
-        if heads[current] == current or heads[current] == stop:
+        head = heads[current]
+        if head == current or head == stop or _run_on_apposition(current, head, words):
             break
-        current = heads[current]
+        current = head
         out.append(current)
     return out
+
+
+def _run_on_apposition(token: int, head: int, words: Words) -> bool:
+    """Whether ``token`` hangs on the name ``head`` (apposition or complement) after it, with
+    no comma between and no preposition of its own."""
+    return (
+        words.deps[token] in ("appos", "nmod")
+        and not words.cases[token]
+        and words.pos[head] == "PROPN"
+        and head < token
+        and all(words.pos[k] != "PUNCT" for k in range(head + 1, token))
+    )
 
 
 def _nearest_resolution(token: Token, ctx: Context) -> list[TokenMention]:
