@@ -256,7 +256,9 @@ def build(
 
 @app.command()
 def watch(
-    paths: Inputs = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files and folders to watch (default seeds/).")
+    ] = None,
     output: Output = Path("out"),
     model: Model = DEFAULT_MODEL,
     html: Html = True,
