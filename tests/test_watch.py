@@ -110,6 +110,7 @@ def test_watch_builds_again_after_each_change_of_the_inputs(
     edited = run.next()
     assert edited.changed == (str(first),) and edited.error is None
     assert edited.summary is not None and edited.summary.extracted == 1
+    assert edited.summary.skipped == []  # out/graph.html, under the inputs, is not read
     assert edited.summary.facts["met"] == start.summary.facts["met"] + 1
 
     # A file deleted: its document leaves the store, as with `kg remove`.
