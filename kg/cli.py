@@ -271,7 +271,12 @@ def watch(
     force: Force = False,
     workers: Workers = 1,
     debounce: Annotated[
-        float, typer.Option(min=0.05, help="Seconds without changes before a build starts.")
+        float,
+        typer.Option(
+            min=0.05,
+            help="Seconds the inputs must stay unchanged before a build starts (at most 10 s "
+            "while they keep changing).",
+        ),
     ] = 0.5,
 ) -> None:
     """Build, then build again each time an input file is added, changed or deleted, the

@@ -7,8 +7,9 @@ start once, when the watch starts, and serve every build; each build is otherwis
 ``kg build`` (the cache, the store's document-by-document update, the same outputs).
 
 Changes are the operating system's file events (``watchfiles``), gathered until the inputs
-have been quiet for ``debounce`` seconds, so that copying a folder of articles makes one build,
-not one per file. Events that arrive during a build make the next one. Only files a build
+have been quiet for ``debounce`` seconds (or for ``LONGEST_WAIT`` while they keep changing), so
+that copying a folder of articles makes one build, not one per file. Events that arrive during
+a build make the next one. Only files a build
 reads count (the supported suffixes or ``--glob``, no hidden entries, nothing under the output
 folder). A file deleted takes its documents out of the store, as ``kg remove`` would: the graph
 follows the folder.
@@ -33,7 +34,9 @@ from kg.pool import WorkerError, WorkerPool
 from kg.store import read_from, remove_documents
 
 POLL_MS = 200
-"""How often the watch looks at its stop event while nothing happens (milliseconds)."""
+"""How long the watch waits for a first change before it looks again (milliseconds)."""
+LONGEST_WAIT = 10.0
+"""Seconds after a first change by which a build starts, even while the inputs keep changing."""
 
 
 class WatchError(KgError):
@@ -127,8 +130,10 @@ def watch(
         for changes in file_events(
             *targets,
             watch_filter=accept,
-            debounce=max(1, round(debounce * 1000)),
-            step=50,
+            # watchfiles yields once no change came for ``step`` ms, or ``debounce`` ms after the
+            # first change at the latest.
+            step=max(1, round(debounce * 1000)),
+            debounce=round(max(debounce, LONGEST_WAIT) * 1000),
             rust_timeout=POLL_MS,
             yield_on_timeout=True,
             stop_event=stop,
