@@ -75,10 +75,20 @@ class _Inputs:
             return True
         if file.is_relative_to(self.out):
             return False
+        # A folder added counts: the files copied into it before the watcher watches it give
+        # no event of their own, and the build it sets off reads them all the same.
+        added_folder = change == Change.added and file.is_dir()
         return any(
-            file.is_relative_to(folder) and is_input(file, folder, self.glob)
+            file.is_relative_to(folder)
+            and file != folder
+            and (is_input(file, folder, self.glob) or (added_folder and _visible(file, folder)))
             for folder in self.folders
         )
+
+
+def _visible(path: Path, folder: Path) -> bool:
+    """Whether nothing of ``path`` under ``folder`` is hidden."""
+    return not any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
 def _targets(paths: Sequence[Path]) -> list[Path]:

@@ -25,7 +25,7 @@ WAIT = 300  # seconds: a bound for a build on a slow machine, never a measure
 
 
 def _inputs(folder: Path, count: int = 2) -> list[Path]:
-    folder.mkdir()
+    (folder / "sub").mkdir(parents=True)
     files = sorted(SEEDS.glob("*.txt"))[:count]
     for file in files:
         shutil.copy(file, folder / file.name)
@@ -126,13 +126,22 @@ def test_watch_builds_again_after_each_change_of_the_inputs(
     (folder / "notes.md").write_text("brouillon", encoding="utf-8")
     (folder / ".brouillon.txt").write_text(MEETING, encoding="utf-8")
     (out / "extra.txt").write_text(MEETING, encoding="utf-8")
-    third = folder / "sub" / "nouveau.txt"
-    third.parent.mkdir()
+    third = folder / "sub" / "nouveau.txt"  # in a folder there from the start
     third.write_text(second.name + MEETING * 2, encoding="utf-8")
     added = run.next()
     assert added.changed == (str(third),) and added.removed == ()
     assert added.summary is not None and added.summary.documents == 2
-    assert run.end() == 4
+
+    # A folder copied in: its files may come before the watcher watches the folder (no event
+    # of their own), but the folder's event sets off a build that reads them.
+    staged = folder.parent / "staged"
+    staged.mkdir()
+    (staged / "copie.txt").write_text(MEETING * 3, encoding="utf-8")
+    staged.rename(folder / "copied")
+    copied = run.next()
+    assert str(folder / "copied") in copied.changed
+    assert copied.summary is not None and copied.summary.documents == 3
+    assert run.end() == 5
 
 
 def test_watch_goes_on_after_a_failed_build(
