@@ -39,6 +39,7 @@ __all__ = [
     "Skipped",
     "content_id",
     "find_files",
+    "is_hidden",
     "is_input",
     "parse_document",
     "read_documents",
@@ -124,13 +125,16 @@ def _listing_error(err: OSError) -> str:
     return f"cannot list folder ({err.strerror or err})"
 
 
+def is_hidden(path: Path, folder: Path) -> bool:
+    """Whether ``path`` under ``folder`` is hidden or in a hidden folder (reading ``folder``
+    passes over it)."""
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
 def is_input(path: Path, folder: Path, glob: str | None = None) -> bool:
-    """Whether reading ``folder`` reads the file at ``path`` (under it): not hidden, nor in a
-    hidden folder, and of a supported kind or matching ``glob``. The file need not exist."""
-    relative = path.relative_to(folder)
-    if any(part.startswith(".") for part in relative.parts):
-        return False
-    return _wanted(path, folder, glob)
+    """Whether reading ``folder`` reads the file at ``path`` (under it): not hidden (see
+    :func:`is_hidden`), and of a supported kind or matching ``glob``. The file need not exist."""
+    return not is_hidden(path, folder) and _wanted(path, folder, glob)
 
 
 def _wanted(path: Path, folder: Path, glob: str | None) -> bool:

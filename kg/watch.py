@@ -28,7 +28,7 @@ from watchfiles import Change, watch as file_events
 from kg.build import Progress, Summary, build
 from kg.compiled import machine_folder
 from kg.errors import KgError
-from kg.ingest import STDIN, ReadOptions, is_input
+from kg.ingest import STDIN, ReadOptions, is_hidden, is_input
 from kg.model import DEFAULT_MODEL
 from kg.pool import WorkerError, WorkerPool
 from kg.store import read_from, remove_documents
@@ -81,14 +81,11 @@ class _Inputs:
         return any(
             file.is_relative_to(folder)
             and file != folder
-            and (is_input(file, folder, self.glob) or (added_folder and _visible(file, folder)))
+            and (
+                is_input(file, folder, self.glob) or (added_folder and not is_hidden(file, folder))
+            )
             for folder in self.folders
         )
-
-
-def _visible(path: Path, folder: Path) -> bool:
-    """Whether nothing of ``path`` under ``folder`` is hidden."""
-    return not any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
 def _targets(paths: Sequence[Path]) -> list[Path]:
